@@ -1,0 +1,169 @@
+"""Who may see and do what in the marketplace: every rule once, used by API, web and services.
+
+Each `*_visibility` returns a Q filter for selectors and each `can_*` answers for one
+object, and the two agree by construction: `can_view_x(user, x)` is exactly "x is in the
+queryset filtered by `x_visibility(user)`". Anything the caller may not see answers 404;
+anything it may see but not change answers 403.
+"""
+
+from django.db.models import Q
+
+from accounts.models import User
+from marketplace.models import Match, MatchStatus, Need, Specialist
+
+CONTACT_MATCH_STATUSES = (MatchStatus.APPROVED, MatchStatus.ACCEPTED)
+
+
+def _agency_id(user: User) -> int | None:
+    return user.agency_id
+
+
+# Needs ---------------------------------------------------------------------------------
+
+
+def need_visibility(user: User) -> Q:
+    """Published needs are visible to every user; drafts only to their own agency's managers."""
+    if user.is_admin:
+        return Q()
+    visible = Q(published_at__isnull=False)
+    if user.is_manager:
+        visible |= Q(agency_id=_agency_id(user))
+    return visible
+
+
+def can_view_need(user: User, need: Need) -> bool:
+    if user.is_admin or need.published_at is not None:
+        return True
+    return user.is_manager and need.agency_id == _agency_id(user)
+
+
+def can_manage_need(user: User, need: Need) -> bool:
+    """Edit, publish, cancel, nominate for and complete engagements of a need."""
+    return user.is_admin or (user.is_manager and need.agency_id == _agency_id(user))
+
+
+def can_create_need_for(user: User, agency_id: int) -> bool:
+    return user.is_admin or (user.is_manager and agency_id == _agency_id(user))
+
+
+def can_view_candidates(user: User, need: Need) -> bool:
+    return can_manage_need(user, need) or user.is_coordinator
+
+
+# Specialists ---------------------------------------------------------------------------
+
+
+def specialist_visibility(user: User) -> Q:
+    """Shareable specialists are visible to all; unshared ones only inside their own agency."""
+    if user.is_admin:
+        return Q()
+    visible = Q(shareable=True) | Q(user_id=user.pk)
+    if _agency_id(user) is not None:
+        visible |= Q(agency_id=_agency_id(user))
+    return visible
+
+
+def can_view_specialist(user: User, specialist: Specialist) -> bool:
+    return (
+        user.is_admin
+        or specialist.shareable
+        or specialist.user_id == user.pk
+        or (_agency_id(user) is not None and specialist.agency_id == _agency_id(user))
+    )
+
+
+def can_edit_specialist_profile(user: User, specialist: Specialist) -> bool:
+    """Title, summary, skills, languages, region and availability."""
+    return (
+        user.is_admin
+        or specialist.user_id == user.pk
+        or (user.is_manager and specialist.agency_id == _agency_id(user))
+    )
+
+
+def can_manage_specialist_sharing(user: User, specialist: Specialist) -> bool:
+    """Shareable, max share and the attested clearance are set by the specialist's agency."""
+    return user.is_admin or (user.is_manager and specialist.agency_id == _agency_id(user))
+
+
+def can_create_specialist_for(user: User, agency_id: int) -> bool:
+    return user.is_admin or (user.is_manager and agency_id == _agency_id(user))
+
+
+def contact_visibility(user: User) -> Q:
+    """Specialists whose email and phone this user may read (data minimisation)."""
+    if user.is_admin or user.is_coordinator:
+        return Q()
+    visible = Q(user_id=user.pk)
+    if _agency_id(user) is not None:
+        visible |= Q(agency_id=_agency_id(user))
+        if user.is_manager:
+            visible |= Q(
+                matches__need__agency_id=_agency_id(user),
+                matches__status__in=CONTACT_MATCH_STATUSES,
+            )
+    return visible
+
+
+def can_see_contact(user: User, specialist: Specialist) -> bool:
+    if user.is_admin or user.is_coordinator or specialist.user_id == user.pk:
+        return True
+    if _agency_id(user) is None:
+        return False
+    if specialist.agency_id == _agency_id(user):
+        return True
+    return (
+        user.is_manager
+        and specialist.matches.filter(
+            need__agency_id=_agency_id(user), status__in=CONTACT_MATCH_STATUSES
+        ).exists()
+    )
+
+
+# Matches -------------------------------------------------------------------------------
+
+
+def match_visibility(user: User) -> Q:
+    """Coordinators see every match; managers those touching their agency; specialists their own."""
+    if user.is_admin or user.is_coordinator:
+        return Q()
+    if user.is_manager:
+        return Q(need__agency_id=_agency_id(user)) | Q(specialist__agency_id=_agency_id(user))
+    return Q(specialist__user_id=user.pk)
+
+
+def can_view_match(user: User, match: Match) -> bool:
+    if user.is_admin or user.is_coordinator:
+        return True
+    if user.is_manager:
+        return _agency_id(user) in (match.need.agency_id, match.specialist.agency_id)
+    return match.specialist.user_id == user.pk
+
+
+def can_review_match(user: User) -> bool:
+    """Approve or reject a proposed match."""
+    return user.is_admin or user.is_coordinator
+
+
+def can_give_specialist_consent(user: User, match: Match) -> bool:
+    return match.specialist.user_id == user.pk
+
+
+def can_give_release(user: User, match: Match) -> bool:
+    """The specialist's home manager releases them for the engagement."""
+    return user.is_admin or (user.is_manager and match.specialist.agency_id == _agency_id(user))
+
+
+def can_complete_match(user: User, match: Match) -> bool:
+    return can_manage_need(user, match.need)
+
+
+# Reads for coordinators and admins -----------------------------------------------------
+
+
+def can_read_audit_trail(user: User) -> bool:
+    return user.is_admin or user.is_coordinator
+
+
+def can_run_matching(user: User) -> bool:
+    return user.is_admin or user.is_coordinator

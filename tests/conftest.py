@@ -1,0 +1,89 @@
+import os
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from tests import factories
+
+
+def _on_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` or `redis` need those services; CI must never skip them."""
+    require = os.environ.get("REQUIRE_SERVICES") == "1"
+    missing = {
+        "postgres": not _on_postgres(),
+        "redis": not settings.REDIS_URL,
+    }
+    for item in items:
+        for marker, absent in missing.items():
+            if absent and item.get_closest_marker(marker):
+                if require:
+                    raise pytest.UsageError(f"REQUIRE_SERVICES=1 but {marker} is not configured")
+                item.add_marker(pytest.mark.skip(reason=f"needs {marker}; set its URL to run"))
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def agency():
+    return factories.AgencyFactory()
+
+
+@pytest.fixture
+def other_agency():
+    return factories.AgencyFactory()
+
+
+@pytest.fixture
+def client_for():
+    """An API client authenticated as the given user (token auth, as integrations use)."""
+
+    def make(user) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user=user)
+        return client
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process_unless_live_worker(request: pytest.FixtureRequest) -> None:
+    """Tasks run in-process in unit tests; tests that ask for `live_worker` get a real one."""
+    from marketplace.celery import app
+
+    if "live_worker" in request.fixturenames:
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def live_worker(transactional_db):
+    """A real Celery worker thread consuming every queue from the Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from marketplace.celery import app
+
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis; set REDIS_URL")
+    app.conf.task_always_eager = False
+    queues = ["default", "matching", "notifications"]
+    with start_worker(
+        app,
+        pool="solo",
+        perform_ping_check=False,
+        shutdown_timeout=30,
+        queues=queues,
+        loglevel="WARNING",
+    ) as worker:
+        yield worker
