@@ -7,4 +7,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("marketplace.api.urls", "api"), namespace="api")),
+    path("", include("accounts.urls")),
+    path("", include("marketplace.web.urls")),
 ]
