@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Accounts and agencies"
+
+    def ready(self) -> None:
+        # Connects the receiver that holds password logins at the second-factor step.
+        from accounts import mfa  # noqa: F401
+        from accounts.list_cache import invalidate_on_change
+        from accounts.models import Agency
+        from accounts.selectors import AGENCIES
+
+        # The cached agency list goes stale on any save or delete, admin and shell included.
+        invalidate_on_change(Agency, namespace=AGENCIES)

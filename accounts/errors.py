@@ -41,3 +41,10 @@ class InvalidInput(DomainError):
 
     status_code = 400
     default_message = "Invalid input."
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed logins for this account from this address (django-axes lockout)."""
+
+    status_code = 429
+    default_message = "Too many failed login attempts. Try again later."

@@ -15,6 +15,14 @@ class Agency(models.Model):
     contact_email = models.EmailField(_("contact email"))
     webhook_url = models.URLField(_("webhook URL"), blank=True)
     webhook_secret = models.CharField(_("webhook secret"), max_length=128, blank=True)
+    # Reports: what this agency charges others per hour of a lent specialist, and what it
+    # would pay a consultant per skill category ({"cloud": 1450}); blank = the settings.
+    internal_hourly_rate = models.PositiveIntegerField(
+        _("internal hourly rate (SEK)"), null=True, blank=True
+    )
+    consultant_rate_overrides = models.JSONField(
+        _("consultant hourly rates per skill category (SEK)"), default=dict, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
