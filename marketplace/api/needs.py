@@ -1,0 +1,243 @@
+"""Needs: drafting, editing, publishing and ending them."""
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.errors import Forbidden, InvalidInput
+from accounts.models import Agency
+from marketplace.api.filters import NeedFilter
+from marketplace.api.middleware import MAX_ID
+from marketplace.models import Clearance, Need, Region
+from marketplace.permissions import can_manage_need
+from marketplace.selectors.needs import need_get, need_list
+from marketplace.services.needs import (
+    CLOSE_REASONS,
+    NeedSkillSpec,
+    need_cancel,
+    need_close,
+    need_create,
+    need_delete,
+    need_publish,
+    need_update,
+)
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input; the body names the fields."),
+    403: OpenApiResponse(description="Visible, but only the need's agency managers may do this."),
+    404: OpenApiResponse(description="Missing or not visible to you (drafts of other agencies)."),
+    409: OpenApiResponse(description="The need's status does not allow this; the body says why."),
+}
+
+
+class NeedSkillSerializer(serializers.Serializer):
+    skill = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    min_level = serializers.IntegerField(min_value=1, max_value=5)
+    required = serializers.BooleanField(default=True)
+
+
+class NeedSkillOutputSerializer(serializers.Serializer):
+    skill = serializers.IntegerField(source="skill_id")
+    min_level = serializers.IntegerField()
+    required = serializers.BooleanField()
+
+
+class NeedOutputSerializer(serializers.ModelSerializer):
+    agency = serializers.IntegerField(source="agency_id")
+    skills = NeedSkillOutputSerializer(source="skill_requirements", many=True)
+
+    class Meta:
+        model = Need
+        fields = [
+            "id",
+            "agency",
+            "title",
+            "description",
+            "skills",
+            "start",
+            "end",
+            "capacity_percent",
+            "headcount",
+            "clearance_required",
+            "languages",
+            "region",
+            "remote_ok",
+            "allow_own_agency",
+            "status",
+            "unfilled_reason",
+            "published_at",
+        ]
+
+
+class NeedUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(allow_blank=True)
+    skills = NeedSkillSerializer(many=True)
+    start = serializers.DateField()
+    end = serializers.DateField()
+    capacity_percent = serializers.IntegerField(min_value=1, max_value=100)
+    headcount = serializers.IntegerField(min_value=1, max_value=100)
+    clearance_required = serializers.ChoiceField(choices=Clearance.choices)
+    languages = serializers.ListField(child=serializers.CharField(max_length=10))
+    region = serializers.ChoiceField(choices=Region.choices, allow_blank=True)
+    remote_ok = serializers.BooleanField()
+    allow_own_agency = serializers.BooleanField()
+
+
+class NeedCreateSerializer(NeedUpdateSerializer):
+    agency = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="Admins choose; managers get their own agency.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.required = name in ("title", "start", "end", "capacity_percent")
+
+
+class NeedCloseSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=[(r.value, r.label) for r in CLOSE_REASONS])
+
+
+def _split(data: dict) -> tuple[dict, list[NeedSkillSpec] | None]:
+    data = dict(data)
+    skills = data.pop("skills", None)
+    if skills is not None:
+        skills = [
+            # A partial update skips nested defaults, so `required` may be absent here.
+            NeedSkillSpec(
+                skill_id=s["skill"], min_level=s["min_level"], required=s.get("required", True)
+            )
+            for s in skills
+        ]
+    return data, skills
+
+
+def _output(request: Request, need_id: int) -> dict:
+    return NeedOutputSerializer(need_get(user=request.user, need_id=need_id)).data
+
+
+def _managed_need(request: Request, pk: int) -> Need:
+    need = need_get(user=request.user, need_id=pk)
+    # Checked before validating the body so a reader learns "forbidden", not "bad input".
+    if not can_manage_need(request.user, need):
+        raise Forbidden("Only the need's agency managers may change it.")
+    return need
+
+
+class NeedListCreateView(generics.ListAPIView):
+    serializer_class = NeedOutputSerializer
+    filterset_class = NeedFilter
+    ordering_fields = ["id", "start", "end", "created_at", "published_at", "title", "status"]
+
+    def get_queryset(self) -> QuerySet[Need]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Need.objects.none()
+        return need_list(user=self.request.user)
+
+    @extend_schema(
+        summary="List visible needs",
+        responses={200: NeedOutputSerializer(many=True), 400: ERRORS[400]},
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Create a draft need",
+        description="Managers create drafts for their own agency; admins must name the agency.",
+        request=NeedCreateSerializer,
+        responses={201: NeedOutputSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+    )
+    def post(self, request: Request) -> Response:
+        user = request.user
+        if not (user.is_admin or user.is_manager):
+            raise Forbidden("Only agency managers create needs.")
+        serializer = NeedCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields, skills = _split(serializer.validated_data)
+        agency_id = fields.pop("agency", None) or user.agency_id
+        agency = Agency.objects.filter(pk=agency_id).first() if agency_id else None
+        if agency is None:
+            raise InvalidInput(field_errors={"agency": ["Name an existing agency."]})
+        need = need_create(actor=user, agency=agency, fields=fields, skills=skills or ())
+        return Response(_output(request, need.pk), status=status.HTTP_201_CREATED)
+
+
+class NeedDetailView(generics.GenericAPIView):
+    serializer_class = NeedOutputSerializer
+
+    @extend_schema(summary="One need", responses={200: NeedOutputSerializer, 404: ERRORS[404]})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(_output(request, pk))
+
+    @extend_schema(
+        summary="Edit a draft or open need",
+        description="`skills`, when given, replaces the whole list.",
+        request=NeedUpdateSerializer,
+        responses={200: NeedOutputSerializer, **ERRORS},
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        need = _managed_need(request, pk)
+        serializer = NeedUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        fields, skills = _split(serializer.validated_data)
+        need_update(actor=request.user, need=need, fields=fields, skills=skills)
+        return Response(_output(request, pk))
+
+    @extend_schema(
+        summary="Delete a draft",
+        request=None,
+        responses={204: None, 403: ERRORS[403], 404: ERRORS[404], 409: ERRORS[409]},
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        need_delete(actor=request.user, need=_managed_need(request, pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class NeedPublishView(generics.GenericAPIView):
+    serializer_class = NeedOutputSerializer
+
+    @extend_schema(
+        summary="Publish a draft (draft → open)",
+        request=None,
+        responses={200: NeedOutputSerializer, 403: ERRORS[403], 404: ERRORS[404], 409: ERRORS[409]},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        need_publish(actor=request.user, need=_managed_need(request, pk))
+        return Response(_output(request, pk))
+
+
+class NeedCancelView(generics.GenericAPIView):
+    serializer_class = NeedOutputSerializer
+
+    @extend_schema(
+        summary="Withdraw a draft or open need",
+        description="Sets unfilled_reason `withdrawn` and cancels the need's active matches.",
+        request=None,
+        responses={200: NeedOutputSerializer, 403: ERRORS[403], 404: ERRORS[404], 409: ERRORS[409]},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        need_cancel(actor=request.user, need=_managed_need(request, pk))
+        return Response(_output(request, pk))
+
+
+class NeedCloseView(generics.GenericAPIView):
+    serializer_class = NeedOutputSerializer
+
+    @extend_schema(
+        summary="Close an open need that ends unfilled",
+        description="Records why (`no_candidate` or `none_accepted`) and cancels active matches.",
+        request=NeedCloseSerializer,
+        responses={200: NeedOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        need = _managed_need(request, pk)
+        serializer = NeedCloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        need_close(actor=request.user, need=need, reason=serializer.validated_data["reason"])
+        return Response(_output(request, pk))

@@ -1,0 +1,176 @@
+"""Specialist profiles: list with filters, create, read and edit."""
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.errors import Forbidden, InvalidInput
+from accounts.models import User
+from marketplace.api.filters import SpecialistFilter
+from marketplace.api.middleware import MAX_ID
+from marketplace.models import Clearance, Region, Specialist
+from marketplace.permissions import can_create_specialists, can_edit_specialist_profile
+from marketplace.selectors.specialists import specialist_get, specialist_list
+from marketplace.services.specialists import SkillLevel, specialist_create, specialist_update
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input; the body names the fields."),
+    403: OpenApiResponse(description="Visible, but you may not do this."),
+    404: OpenApiResponse(description="Missing or not visible to you."),
+    409: OpenApiResponse(description="Reservations already hold more than the new maximum."),
+}
+
+
+class SkillLevelSerializer(serializers.Serializer):
+    skill = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    level = serializers.IntegerField(min_value=1, max_value=5)
+
+
+class SkillLevelOutputSerializer(serializers.Serializer):
+    skill = serializers.IntegerField(source="skill_id")
+    level = serializers.IntegerField()
+
+
+class SpecialistOutputSerializer(serializers.ModelSerializer):
+    user = serializers.IntegerField(source="user_id")
+    agency = serializers.IntegerField(source="agency_id")
+    name = serializers.CharField(source="user.name")
+    email = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    skills = SkillLevelOutputSerializer(source="skill_levels", many=True)
+
+    class Meta:
+        model = Specialist
+        fields = [
+            "id",
+            "user",
+            "name",
+            "email",
+            "phone",
+            "agency",
+            "title",
+            "summary",
+            "skills",
+            "clearance",
+            "clearance_expires",
+            "languages",
+            "region",
+            "remote_ok",
+            "shareable",
+            "max_share_percent",
+        ]
+
+    # The selector annotates `contact_visible`; contact details never leave without it.
+    def get_email(self, specialist: Specialist) -> str | None:
+        return specialist.user.email if getattr(specialist, "contact_visible", False) else None
+
+    def get_phone(self, specialist: Specialist) -> str | None:
+        return specialist.phone if getattr(specialist, "contact_visible", False) else None
+
+
+class SpecialistUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(allow_blank=True)
+    phone = serializers.CharField(max_length=40, allow_blank=True)
+    languages = serializers.ListField(child=serializers.CharField(max_length=10))
+    region = serializers.ChoiceField(choices=Region.choices, allow_blank=True)
+    remote_ok = serializers.BooleanField()
+    shareable = serializers.BooleanField()
+    max_share_percent = serializers.IntegerField(min_value=1, max_value=100)
+    clearance = serializers.ChoiceField(choices=Clearance.choices)
+    clearance_expires = serializers.DateField(allow_null=True)
+    skills = SkillLevelSerializer(many=True)
+
+
+class SpecialistCreateSerializer(SpecialistUpdateSerializer):
+    user = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.required = name in ("user", "title")
+
+
+def _split(data: dict) -> tuple[dict, list[SkillLevel] | None]:
+    data = dict(data)
+    skills = data.pop("skills", None)
+    if skills is not None:
+        skills = [SkillLevel(skill_id=s["skill"], level=s["level"]) for s in skills]
+    return data, skills
+
+
+class SpecialistListCreateView(generics.ListAPIView):
+    serializer_class = SpecialistOutputSerializer
+    filterset_class = SpecialistFilter
+    ordering_fields = ["id", "name", "title", "agency", "region", "max_share_percent"]
+    ordering = ["id"]
+
+    def get_queryset(self) -> QuerySet[Specialist]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Specialist.objects.none()
+        return specialist_list(user=self.request.user)
+
+    @extend_schema(
+        summary="List visible specialists",
+        description="Email and phone are null unless you may see the specialist's contact details.",
+        responses={200: SpecialistOutputSerializer(many=True), 400: ERRORS[400]},
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Create the profile of a specialist user",
+        description="Managers for specialists of their own agency, and admins.",
+        request=SpecialistCreateSerializer,
+        responses={201: SpecialistOutputSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+    )
+    def post(self, request: Request) -> Response:
+        # Before the body, so a role that may never create profiles learns "forbidden".
+        if not can_create_specialists(request.user):
+            raise Forbidden("Only agency managers create specialist profiles.")
+        serializer = SpecialistCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields, skills = _split(serializer.validated_data)
+        user = User.objects.filter(pk=fields.pop("user")).first()
+        if user is None:
+            raise InvalidInput(field_errors={"user": ["Unknown user."]})
+        specialist = specialist_create(
+            actor=request.user, user=user, fields=fields, skills=skills or ()
+        )
+        output = specialist_get(user=request.user, specialist_id=specialist.pk)
+        return Response(SpecialistOutputSerializer(output).data, status=status.HTTP_201_CREATED)
+
+
+class SpecialistDetailView(generics.GenericAPIView):
+    serializer_class = SpecialistOutputSerializer
+
+    @extend_schema(
+        summary="One specialist",
+        responses={200: SpecialistOutputSerializer, 404: ERRORS[404]},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        specialist = specialist_get(user=request.user, specialist_id=pk)
+        return Response(SpecialistOutputSerializer(specialist).data)
+
+    @extend_schema(
+        summary="Edit a specialist's profile",
+        description=(
+            "Profile fields by the specialist and their agency's managers; `shareable`, "
+            "`max_share_percent`, `clearance` and `clearance_expires` only by the managers. "
+            "`skills`, when given, replaces the whole list."
+        ),
+        request=SpecialistUpdateSerializer,
+        responses={200: SpecialistOutputSerializer, **ERRORS},
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        specialist = specialist_get(user=request.user, specialist_id=pk)
+        if not can_edit_specialist_profile(request.user, specialist):
+            raise Forbidden("You may not edit this specialist's profile.")
+        serializer = SpecialistUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        fields, skills = _split(serializer.validated_data)
+        specialist_update(actor=request.user, specialist=specialist, fields=fields, skills=skills)
+        output = specialist_get(user=request.user, specialist_id=pk)
+        return Response(SpecialistOutputSerializer(output).data)

@@ -1,0 +1,51 @@
+"""Reads of specialists and their availability, with visibility and contact rules applied."""
+
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+
+from accounts.errors import NotFound
+from accounts.models import User
+from marketplace.models import Availability, Skill, Specialist, SpecialistSkill
+from marketplace.permissions import contact_visibility, specialist_visibility
+
+
+def skill_list() -> QuerySet[Skill]:
+    return Skill.objects.all()
+
+
+def specialist_list(*, user: User) -> QuerySet[Specialist]:
+    """Specialists the user may see, each annotated with `contact_visible` for email and phone."""
+    # contact_visibility may join matches; inside Exists that cannot duplicate outer rows.
+    contact = Specialist.objects.filter(contact_visibility(user), pk=OuterRef("pk"))
+    return (
+        Specialist.objects.filter(specialist_visibility(user))
+        .select_related("user")
+        .prefetch_related(
+            Prefetch("skill_levels", queryset=SpecialistSkill.objects.order_by("skill_id"))
+        )
+        .annotate(name=F("user__name"), contact_visible=Exists(contact))
+    )
+
+
+def specialist_get(*, user: User, specialist_id: int) -> Specialist:
+    specialist = specialist_list(user=user).filter(pk=specialist_id).first()
+    if specialist is None:
+        raise NotFound("Specialist not found.")
+    return specialist
+
+
+def availability_list(*, user: User, specialist_id: int) -> QuerySet[Availability]:
+    """Windows of one specialist; 404 when the specialist is not visible to the user."""
+    if not Specialist.objects.filter(specialist_visibility(user), pk=specialist_id).exists():
+        raise NotFound("Specialist not found.")
+    return Availability.objects.filter(specialist_id=specialist_id).order_by("start")
+
+
+def availability_get(*, user: User, availability_id: int) -> Availability:
+    window = (
+        Availability.objects.filter(pk=availability_id)
+        .filter(specialist__in=Specialist.objects.filter(specialist_visibility(user)))
+        .first()
+    )
+    if window is None:
+        raise NotFound("Availability window not found.")
+    return window
