@@ -1,0 +1,53 @@
+"""Reading matches: every query applies `match_visibility` once, here."""
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+
+from accounts.errors import NotFound
+from accounts.models import User
+from marketplace.models import Match, MatchStatus
+from marketplace.permissions import match_visibility
+
+# Ids beyond a signed 64-bit integer are bad input, not a database overflow.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.Filter):
+    """An exact match on an id, refusing what cannot be an id with a field message."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class MatchFilter(django_filters.FilterSet):
+    """Query filters of the match list (ordering is the API's `ordering` parameter)."""
+
+    status = django_filters.MultipleChoiceFilter(choices=MatchStatus.choices)
+    need = IdFilter(field_name="need_id")
+    specialist = IdFilter(field_name="specialist_id")
+
+    class Meta:
+        model = Match
+        fields = ["status", "need", "specialist"]
+
+
+def match_list(*, user: User) -> QuerySet[Match]:
+    """The matches this user may see, with what a list renders loaded up front."""
+    return (
+        Match.objects.filter(match_visibility(user))
+        .select_related("need", "specialist", "specialist__user")
+        .order_by("-created_at", "-id")
+    )
+
+
+def match_get(*, user: User, match_id: int) -> Match:
+    """One visible match, or NotFound for a missing or hidden one alike."""
+    match = match_list(user=user).filter(pk=match_id).first()
+    if match is None:
+        raise NotFound("Match not found.")
+    return match

@@ -1,0 +1,119 @@
+"""Who may do what to a match, through the API, with exact status codes.
+
+404 for a match the caller may not see, 403 for one they see but may not change.
+"""
+
+import pytest
+
+from marketplace.models import MatchStatus
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "admin",
+    "coordinator",
+    "manager_a",  # manager of the need's agency
+    "manager_b",  # manager of the specialist's agency
+    "manager_c",  # manager of a third agency
+    "specialist",  # the matched specialist
+    "other_specialist",  # a colleague of the specialist
+]
+
+# action: (status the match is in, request body, expected code per role in ROLES order)
+MATRIX = {
+    "approve": (MatchStatus.PROPOSED, {}, [200, 200, 403, 403, 404, 403, 404]),
+    "reject": (MatchStatus.PROPOSED, {"reason": "Nej"}, [200, 200, 403, 403, 404, 403, 404]),
+    "accept": (MatchStatus.APPROVED, {}, [200, 403, 403, 200, 404, 200, 404]),
+    "decline": (
+        MatchStatus.APPROVED,
+        {"reason": "workload"},
+        [200, 403, 403, 200, 404, 200, 404],
+    ),
+    "complete": (MatchStatus.ACCEPTED, {"hours": "10"}, [200, 403, 200, 403, 404, 403, 404]),
+    "cancel": (MatchStatus.APPROVED, {}, [200, 403, 200, 403, 404, 403, 404]),
+}
+
+CASES = [
+    pytest.param(action, role, codes[index], id=f"{action}-{role}")
+    for action, (_, _, codes) in MATRIX.items()
+    for index, role in enumerate(ROLES)
+]
+
+
+@pytest.mark.parametrize(("action", "role", "expected"), CASES)
+def test_match_action_permission(world, client_for, action, role, expected):
+    status, body, _ = MATRIX[action]
+    match = world.match(status)
+
+    response = client_for(world.user(role)).post(
+        f"/api/v1/matches/{match.pk}/{action}/", body, format="json"
+    )
+
+    assert response.status_code == expected, response.content
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    list(zip(ROLES, [200, 200, 200, 200, 404, 200, 404], strict=True)),
+)
+def test_match_detail_visibility(world, client_for, role, expected):
+    match = world.match()
+
+    response = client_for(world.user(role)).get(f"/api/v1/matches/{match.pk}/")
+
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    list(zip(ROLES, [201, 403, 201, 403, 403, 403, 403], strict=True)),
+)
+def test_nominate_permission(world, client_for, role, expected):
+    response = client_for(world.user(role)).post(
+        "/api/v1/matches/",
+        {"need": world.need.pk, "specialist": world.specialist.pk},
+        format="json",
+    )
+
+    assert response.status_code == expected, response.content
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    list(zip(ROLES, [200, 200, 403, 403, 403, 403, 403], strict=True)),
+)
+def test_audit_trail_permission(world, client_for, role, expected):
+    response = client_for(world.user(role)).get("/api/v1/audit-events/")
+
+    assert response.status_code == expected
+
+
+def test_specialist_accepting_someone_elses_match_is_not_found(world, client_for):
+    world.match(MatchStatus.APPROVED, specialist=world.other_specialist)
+    theirs = world.match(MatchStatus.APPROVED)
+
+    response = client_for(world.other_specialist.user).post(
+        f"/api/v1/matches/{theirs.pk}/accept/", {}, format="json"
+    )
+
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.specialist_consent_at is None
+
+
+def test_need_manager_giving_the_release_is_forbidden(world, client_for):
+    match = world.match(MatchStatus.APPROVED)
+
+    response = client_for(world.manager_a).post(f"/api/v1/matches/{match.pk}/accept/")
+
+    assert response.status_code == 403
+    match.refresh_from_db()
+    assert match.release_at is None
+
+
+def test_anonymous_caller_gets_401(world, api_client):
+    match = world.match()
+
+    response = api_client.post(f"/api/v1/matches/{match.pk}/approve/")
+
+    assert response.status_code == 401
