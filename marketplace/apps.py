@@ -4,3 +4,19 @@ from django.apps import AppConfig
 class MarketplaceConfig(AppConfig):
     name = "marketplace"
     verbose_name = "Marketplace"
+
+    def ready(self) -> None:
+        from accounts.audit_hooks import register_audit_writer
+        from marketplace.audit import audit_record
+        from marketplace.matching.loader import connect_invalidation_signals
+
+        # Account writes (invitations, user edits) join the marketplace's audit trail.
+        register_audit_writer(audit_record)
+
+        # Keeps the warm shortlist index fresh after any save, admin and shell included.
+        connect_invalidation_signals()
+
+        # The cached skill taxonomy goes stale on any save or delete of a skill.
+        from marketplace.selectors.taxonomy import connect_taxonomy_invalidation
+
+        connect_taxonomy_invalidation()

@@ -1,0 +1,1 @@
+"""Benchmarks that run against the configured database (see each module's docstring)."""

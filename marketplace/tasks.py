@@ -1,0 +1,31 @@
+"""Celery entry points of the marketplace: take ids, call a service, return."""
+
+from celery import shared_task
+
+from marketplace import reminders
+from marketplace.services import matching_runs
+
+
+@shared_task(name="marketplace.tasks.matching_run_execute", acks_late=True)
+def matching_run_execute(run_id: int) -> str | None:
+    """Execute a queued matching run (queue "matching"); safe to deliver twice."""
+    run = matching_runs.matching_run_execute(run_id=run_id)
+    return None if run is None else run.status
+
+
+@shared_task(name="marketplace.tasks.approval_reminders_send")
+def approval_reminders_send() -> int:
+    """Daily (beat): remind who must approve matches pending over two working days."""
+    return reminders.approval_reminders_send()
+
+
+@shared_task(name="marketplace.tasks.engagement_starting_notify")
+def engagement_starting_notify() -> int:
+    """Daily (beat): tell both sides of accepted engagements starting within three days."""
+    return reminders.engagement_starting_notify()
+
+
+@shared_task(name="marketplace.tasks.unfilled_needs_notify")
+def unfilled_needs_notify() -> int:
+    """Daily (beat): tell managers of open needs that reached their start date unfilled."""
+    return reminders.unfilled_needs_notify()
