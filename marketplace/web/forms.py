@@ -1,0 +1,264 @@
+"""Forms of the web pages: they parse and label input; the services decide the rules."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.forms.boundfield import BoundField
+from django.utils.translation import gettext_lazy as _
+
+from accounts.errors import InvalidInput
+from accounts.models import Agency
+from marketplace.models import (
+    Clearance,
+    DeclineReason,
+    NeedStatus,
+    Region,
+    UnfilledReason,
+)
+from marketplace.selectors import taxonomy
+from marketplace.web.service_messages import in_request_language
+
+LANGUAGE_CHOICES = [
+    ("sv", _("Swedish")),
+    ("en", _("English")),
+    ("fi", _("Finnish")),
+    ("se", _("Northern Sami")),
+    ("de", _("German")),
+    ("fr", _("French")),
+]
+LEVEL_CHOICES = [(level, str(level)) for level in range(1, 6)]
+REGION_CHOICES = [("", _("Any region")), *Region.choices]
+
+
+class AccessibleBoundField(BoundField):
+    """Ties a field's error list to its input, so screen readers announce the error."""
+
+    def build_widget_attrs(self, attrs: dict, widget: forms.Widget | None = None) -> dict:
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors and self.auto_id:
+            described = attrs.get("aria-describedby", "")
+            attrs["aria-describedby"] = f"{described} {self.auto_id}_errors".strip()
+            attrs["aria-invalid"] = "true"
+        return attrs
+
+
+class WebForm(forms.Form):
+    bound_field_class = AccessibleBoundField
+
+    def add_domain_errors(
+        self, error: InvalidInput, *, aliases: dict[str, str] | None = None
+    ) -> None:
+        """Show a service's field errors beside the fields they name (or above the form)."""
+        aliases = aliases or {}
+        for name, messages in error.field_errors.items():
+            field = aliases.get(name, name)
+            for message in messages if isinstance(messages, list | tuple) else [messages]:
+                self.add_error(
+                    field if field in self.fields else None, in_request_language(message)
+                )
+        if not error.field_errors:
+            self.add_error(None, in_request_language(error.message))
+
+
+class LoginForm(AuthenticationForm):
+    bound_field_class = AccessibleBoundField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Email")
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autocomplete": "email", "autofocus": True}
+        )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def skill_choices() -> list[tuple[Any, str]]:
+    return [("", _("Choose a skill")), *taxonomy.skill_choices()]
+
+
+class NeedForm(WebForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    start = forms.DateField(label=_("Start"), widget=DateInput())
+    end = forms.DateField(label=_("End"), widget=DateInput())
+    capacity_percent = forms.IntegerField(
+        label=_("Share of full time (%)"),
+        min_value=1,
+        max_value=100,
+        help_text=_("How much of one person's working time the need asks for, 1–100."),
+    )
+    headcount = forms.IntegerField(label=_("Number of specialists"), min_value=1, initial=1)
+    clearance_required = forms.TypedChoiceField(
+        label=_("Security clearance required"), choices=Clearance.choices, coerce=int, initial=0
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    region = forms.ChoiceField(label=_("Region"), choices=REGION_CHOICES, required=False)
+    remote_ok = forms.BooleanField(label=_("Remote work is fine"), required=False, initial=True)
+    allow_own_agency = forms.BooleanField(
+        label=_("Allow our own agency's specialists"), required=False
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end date may not be before the start date."))
+        return data
+
+
+class NeedSkillForm(WebForm):
+    skill = forms.TypedChoiceField(label=_("Skill"), coerce=int, required=False, empty_value=None)
+    min_level = forms.TypedChoiceField(
+        label=_("Minimum level"), choices=LEVEL_CHOICES, coerce=int, initial=3
+    )
+    required = forms.TypedChoiceField(
+        label=_("Importance"),
+        choices=[("1", _("Required")), ("0", _("Nice to have"))],
+        coerce=lambda value: value == "1",
+        initial="1",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skill"].choices = skill_choices()
+
+
+class SpecialistSkillForm(WebForm):
+    skill = forms.TypedChoiceField(label=_("Skill"), coerce=int, required=False, empty_value=None)
+    level = forms.TypedChoiceField(label=_("Level"), choices=LEVEL_CHOICES, coerce=int, initial=3)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skill"].choices = skill_choices()
+
+
+class SkillRowsFormSet(forms.BaseFormSet):
+    def add_domain_errors(self, messages: list[str]) -> None:
+        """Show a service's errors about the skill list as a whole above its rows."""
+        # Django offers no public way to add a formset-wide error after validation.
+        self.non_form_errors().extend(in_request_language(message) for message in messages)
+
+
+NeedSkillFormSet = forms.formset_factory(NeedSkillForm, formset=SkillRowsFormSet, extra=3)
+SpecialistSkillFormSet = forms.formset_factory(
+    SpecialistSkillForm, formset=SkillRowsFormSet, extra=2
+)
+
+
+class ProfileForm(WebForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    region = forms.ChoiceField(label=_("Region"), choices=REGION_CHOICES, required=False)
+    remote_ok = forms.BooleanField(label=_("Can work remotely"), required=False)
+
+
+class AvailabilityForm(WebForm):
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
+    capacity_percent = forms.IntegerField(
+        label=_("Share of time to lend (%)"), min_value=1, max_value=100
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end date may not be before the start date."))
+        return data
+
+
+class RejectForm(WebForm):
+    reason = forms.CharField(label=_("Reason for rejecting"), max_length=500)
+
+
+class DeclineForm(WebForm):
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[
+            (value, label)
+            for value, label in DeclineReason.choices
+            if value != DeclineReason.NOT_SELECTED
+        ],
+    )
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
+
+
+class CloseNeedForm(WebForm):
+    reason = forms.ChoiceField(
+        label=_("Why does the need end unfilled?"),
+        choices=[
+            (UnfilledReason.NO_CANDIDATE, UnfilledReason.NO_CANDIDATE.label),
+            (UnfilledReason.NONE_ACCEPTED, UnfilledReason.NONE_ACCEPTED.label),
+        ],
+    )
+
+
+class CompleteForm(WebForm):
+    hours = forms.DecimalField(label=_("Hours worked"), min_value=0, max_digits=8, decimal_places=1)
+    rating = forms.TypedChoiceField(
+        label=_("Rating (optional)"),
+        choices=[("", _("No rating")), *LEVEL_CHOICES],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("1 is poor, 5 is excellent."),
+    )
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
+
+
+class NeedFilterForm(WebForm):
+    skill = forms.TypedChoiceField(label=_("Skill"), coerce=int, required=False, empty_value=None)
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+        empty_label=_("All agencies"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All statuses")), *NeedStatus.choices], required=False
+    )
+    period_from = forms.DateField(label=_("Period from"), widget=DateInput(), required=False)
+    period_to = forms.DateField(label=_("Period to"), widget=DateInput(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skill"].choices = [("", _("All skills")), *skill_choices()[1:]]
+
+
+class SpecialistFilterForm(WebForm):
+    skill = forms.TypedChoiceField(label=_("Skill"), coerce=int, required=False, empty_value=None)
+    min_level = forms.TypedChoiceField(
+        label=_("Minimum level"),
+        choices=[("", _("Any level")), *LEVEL_CHOICES],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+        empty_label=_("All agencies"),
+    )
+    region = forms.ChoiceField(label=_("Region"), choices=REGION_CHOICES, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skill"].choices = [("", _("All skills")), *skill_choices()[1:]]

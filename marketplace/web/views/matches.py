@@ -1,0 +1,233 @@
+"""A match's page and its transitions; the coordinator's approval queue and matching runs."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_POST
+
+from accounts.errors import Conflict, Forbidden, InvalidInput
+from marketplace.models import MatchStatus
+from marketplace.permissions import (
+    can_complete_match,
+    can_give_release,
+    can_give_specialist_consent,
+    can_review_match,
+    can_run_matching,
+)
+from marketplace.selectors.dashboards import approval_queue, latest_matching_run
+from marketplace.selectors.matches import match_get
+from marketplace.selectors.matching_runs import matching_run_get
+from marketplace.services.matches import (
+    match_accept,
+    match_approve,
+    match_complete,
+    match_decline,
+    match_reject,
+)
+from marketplace.services.matching_runs import matching_run_start
+from marketplace.web.explain import breakdown_in_words
+from marketplace.web.forms import CompleteForm, DeclineForm, RejectForm
+from marketplace.web.service_messages import in_request_language
+
+# A coordinator rejects in one click by picking one of these; the text is the reason.
+REJECT_REASONS = (
+    gettext_noop("The skills do not fit the need well enough."),
+    gettext_noop("The specialist is needed for a higher-priority need."),
+    gettext_noop("Another candidate fits better."),
+)
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(default)
+
+
+def _actions_for(user, match) -> dict:
+    consent = can_give_specialist_consent(user, match)
+    release = can_give_release(user, match)
+    return {
+        "can_review": can_review_match(user) and match.status == MatchStatus.PROPOSED,
+        "can_accept": match.status == MatchStatus.APPROVED
+        and (
+            (consent and match.specialist_consent_at is None)
+            or (release and not consent and match.release_at is None)
+        ),
+        "accept_is_release": release and not consent,
+        "can_decline": (consent or release)
+        and match.status in (MatchStatus.PROPOSED, MatchStatus.APPROVED),
+        "can_complete": can_complete_match(user, match) and match.status == MatchStatus.ACCEPTED,
+    }
+
+
+def _match_page(request: HttpRequest, match, *, status: int = 200, **forms) -> HttpResponse:
+    context = {
+        "match": match,
+        "explanation": breakdown_in_words(match.breakdown),
+        "decline_form": forms.get("decline_form") or DeclineForm(),
+        "complete_form": forms.get("complete_form") or CompleteForm(),
+        "reject_reasons": [_(reason) for reason in REJECT_REASONS],
+        **_actions_for(request.user, match),
+    }
+    return render(request, "web/match_detail.html", context, status=status)
+
+
+@login_required
+def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _match_page(request, match_get(user=request.user, match_id=pk))
+
+
+def _queue_row(request: HttpRequest, match, note: str) -> HttpResponse:
+    return render(request, "web/partials/approval_done.html", {"match": match, "note": note})
+
+
+@require_POST
+@login_required
+def match_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    match = match_get(user=request.user, match_id=pk)
+    try:
+        match = match_approve(actor=request.user, match=match)
+    except Conflict as error:
+        if request.htmx:
+            return _queue_row(request, match, in_request_language(error.message))
+        messages.error(request, in_request_language(error.message))
+        return _back(request, reverse("web:match_detail", args=[pk]))
+    note = _("Approved: %(name)s for %(need)s.") % {
+        "name": match.specialist.user.name,
+        "need": match.need.title,
+    }
+    if request.htmx:
+        return _queue_row(request, match, note)
+    messages.success(request, note)
+    return _back(request, reverse("web:match_detail", args=[pk]))
+
+
+@require_POST
+@login_required
+def match_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
+    match = match_get(user=request.user, match_id=pk)
+    form = RejectForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        match = match_reject(actor=request.user, match=match, reason=reason)
+    except (Conflict, InvalidInput) as error:
+        text = " ".join(
+            in_request_language(m) for v in error.field_errors.values() for m in v
+        ) or in_request_language(error.message)
+        if request.htmx:
+            return _queue_row(request, match, text)
+        messages.error(request, text)
+        return _back(request, reverse("web:match_detail", args=[pk]))
+    note = _("Rejected: %(name)s for %(need)s.") % {
+        "name": match.specialist.user.name,
+        "need": match.need.title,
+    }
+    if request.htmx:
+        return _queue_row(request, match, note)
+    messages.success(request, note)
+    return _back(request, reverse("web:match_detail", args=[pk]))
+
+
+@require_POST
+@login_required
+def match_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+    match = match_get(user=request.user, match_id=pk)
+    try:
+        match = match_accept(actor=request.user, match=match)
+    except Conflict as error:
+        messages.error(request, in_request_language(error.message))
+    else:
+        if match.status == MatchStatus.ACCEPTED:
+            messages.success(request, _("The engagement is agreed: both consents are given."))
+        else:
+            messages.success(
+                request, _("Your yes is recorded. The other consent is still awaited.")
+            )
+    return redirect("web:match_detail", pk=pk)
+
+
+@require_POST
+@login_required
+def match_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
+    match = match_get(user=request.user, match_id=pk)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            match_decline(
+                actor=request.user,
+                match=match,
+                reason=form.cleaned_data["reason"],
+                comment=form.cleaned_data["comment"],
+            )
+        except Conflict as error:
+            messages.error(request, in_request_language(error.message))
+            return redirect("web:match_detail", pk=pk)
+        except InvalidInput as error:
+            form.add_domain_errors(error)
+        else:
+            messages.success(request, _("The match was declined."))
+            return redirect("web:match_detail", pk=pk)
+    return _match_page(request, match, status=400, decline_form=form)
+
+
+@require_POST
+@login_required
+def match_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    match = match_get(user=request.user, match_id=pk)
+    form = CompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            match_complete(actor=request.user, match=match, **form.cleaned_data)
+        except Conflict as error:
+            messages.error(request, in_request_language(error.message))
+            return redirect("web:match_detail", pk=pk)
+        except InvalidInput as error:
+            form.add_domain_errors(error)
+        else:
+            messages.success(request, _("The engagement is completed and recorded."))
+            return redirect("web:match_detail", pk=pk)
+    return _match_page(request, match, status=400, complete_form=form)
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    if not can_review_match(request.user):
+        raise Forbidden("Only coordinators review proposals.")
+    queue = list(approval_queue(user=request.user))
+    for match in queue:
+        match.explanation = breakdown_in_words(match.breakdown)
+    return render(
+        request,
+        "web/approvals.html",
+        {
+            "queue": queue,
+            "reject_reasons": [_(reason) for reason in REJECT_REASONS],
+            "latest_run": latest_matching_run(user=request.user),
+            "can_run": can_run_matching(request.user),
+        },
+    )
+
+
+@require_POST
+@login_required
+def matching_run_start_view(request: HttpRequest) -> HttpResponse:
+    try:
+        run = matching_run_start(actor=request.user)
+    except Conflict as error:
+        messages.error(request, in_request_language(error.message))
+        return redirect("web:approvals")
+    messages.success(request, _("A matching run was started."))
+    return redirect("web:matching_run_detail", pk=run.pk)
+
+
+@login_required
+def matching_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = matching_run_get(user=request.user, run_id=pk)
+    template = "web/partials/run_status.html" if request.htmx else "web/matching_run.html"
+    return render(request, template, {"run": run, "poll": True})

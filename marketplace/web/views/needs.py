@@ -1,0 +1,258 @@
+"""Needs board, need detail with its shortlist, and the need form."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.errors import Conflict, Forbidden, InvalidInput
+from marketplace.models import Need, NeedStatus
+from marketplace.permissions import can_create_need_for, can_manage_need, can_view_candidates
+from marketplace.selectors.candidates import candidate_list
+from marketplace.selectors.needs import need_get, need_list
+from marketplace.selectors.specialists import specialist_get
+from marketplace.services.matches import match_nominate
+from marketplace.services.needs import (
+    NeedSkillSpec,
+    need_cancel,
+    need_close,
+    need_create,
+    need_publish,
+    need_update,
+)
+from marketplace.web.explain import breakdown_in_words
+from marketplace.web.forms import CloseNeedForm, NeedFilterForm, NeedForm, NeedSkillFormSet
+from marketplace.web.service_messages import in_request_language
+
+NEED_FORM_FIELDS = (
+    "title",
+    "description",
+    "start",
+    "end",
+    "capacity_percent",
+    "headcount",
+    "clearance_required",
+    "languages",
+    "region",
+    "remote_ok",
+    "allow_own_agency",
+)
+
+
+def _filtered(request: HttpRequest, form: NeedFilterForm) -> QuerySet[Need]:
+    needs = (
+        need_list(user=request.user)
+        .select_related("agency")
+        .prefetch_related("skill_requirements__skill")
+    )
+    if not form.is_valid():
+        return needs
+    data = form.cleaned_data
+    if data.get("skill"):
+        needs = needs.filter(skill_requirements__skill_id=data["skill"])
+    if data.get("agency"):
+        needs = needs.filter(agency=data["agency"])
+    if data.get("status"):
+        needs = needs.filter(status=data["status"])
+    if data.get("period_from"):
+        needs = needs.filter(end__gte=data["period_from"])
+    if data.get("period_to"):
+        needs = needs.filter(start__lte=data["period_to"])
+    return needs.distinct()
+
+
+@login_required
+def need_list_view(request: HttpRequest) -> HttpResponse:
+    form = NeedFilterForm(request.GET or None)
+    page = Paginator(_filtered(request, form), 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_create": request.user.agency_id is not None
+        and can_create_need_for(request.user, request.user.agency_id),
+    }
+    if request.htmx:
+        return render(request, "web/partials/need_results.html", context)
+    return render(request, "web/need_list.html", context)
+
+
+@login_required
+def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    need = need_get(user=request.user, need_id=pk)
+    context = {
+        "need": need,
+        "can_manage": can_manage_need(request.user, need),
+        "can_see_candidates": can_view_candidates(request.user, need),
+        "editable": need.status in (NeedStatus.DRAFT, NeedStatus.OPEN),
+        "close_form": CloseNeedForm(),
+    }
+    if context["can_see_candidates"] and need.status == NeedStatus.OPEN:
+        rows = candidate_list(user=request.user, need_id=need.pk, limit=10)
+        context["shortlist"] = [
+            {
+                "specialist": row.specialist,
+                "score": row.candidate.score,
+                "explanation": breakdown_in_words(row.candidate.breakdown),
+            }
+            for row in rows
+        ]
+    if context["can_see_candidates"]:
+        context["matches"] = need.matches.select_related("specialist__user", "specialist__agency")
+    return render(request, "web/need_detail.html", context)
+
+
+def _skills_from(formset: NeedSkillFormSet) -> list[NeedSkillSpec]:
+    return [
+        NeedSkillSpec(skill_id=row["skill"], min_level=row["min_level"], required=row["required"])
+        for row in formset.cleaned_data
+        if row.get("skill")
+    ]
+
+
+def _show_service_errors(form: NeedForm, formset: NeedSkillFormSet, error: InvalidInput) -> None:
+    skill_errors = error.field_errors.get("skills")
+    if skill_errors:
+        formset.add_domain_errors(skill_errors)
+    others = {name: value for name, value in error.field_errors.items() if name != "skills"}
+    if others or not error.field_errors:
+        form.add_domain_errors(InvalidInput(error.message, field_errors=others))
+
+
+@login_required
+def need_create_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.agency is None or not can_create_need_for(user, user.agency_id):
+        raise Forbidden("Only agency managers may create needs.")
+    form = NeedForm(request.POST or None)
+    formset = NeedSkillFormSet(request.POST or None, prefix="skills")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        fields = {name: form.cleaned_data[name] for name in NEED_FORM_FIELDS}
+        try:
+            need = need_create(
+                actor=user, agency=user.agency, fields=fields, skills=_skills_from(formset)
+            )
+        except InvalidInput as error:
+            _show_service_errors(form, formset, error)
+        else:
+            messages.success(request, _("The need was saved as a draft."))
+            return redirect("web:need_detail", pk=need.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "web/need_form.html",
+        {"form": form, "formset": formset, "need": None},
+        status=status,
+    )
+
+
+@login_required
+def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    need = need_get(user=request.user, need_id=pk)
+    if not can_manage_need(request.user, need):
+        raise Forbidden("Only the need's managers may edit it.")
+    initial = {name: getattr(need, name) for name in NEED_FORM_FIELDS}
+    skills_initial = [
+        {
+            "skill": row.skill_id,
+            "min_level": row.min_level,
+            "required": "1" if row.required else "0",
+        }
+        for row in need.skill_requirements.all()
+    ]
+    form = NeedForm(request.POST or None, initial=initial)
+    formset = NeedSkillFormSet(request.POST or None, prefix="skills", initial=skills_initial)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        fields = {name: form.cleaned_data[name] for name in NEED_FORM_FIELDS}
+        try:
+            need_update(actor=request.user, need=need, fields=fields, skills=_skills_from(formset))
+        except InvalidInput as error:
+            _show_service_errors(form, formset, error)
+        except Conflict as error:
+            messages.error(request, in_request_language(error.message))
+            return redirect("web:need_detail", pk=need.pk)
+        else:
+            messages.success(request, _("The need was updated."))
+            return redirect("web:need_detail", pk=need.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "web/need_form.html",
+        {"form": form, "formset": formset, "need": need},
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def need_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    need = need_get(user=request.user, need_id=pk)
+    try:
+        need_publish(actor=request.user, need=need)
+    except Conflict as error:
+        messages.error(request, in_request_language(error.message))
+    else:
+        messages.success(request, _("The need is published and open to every agency."))
+    return redirect("web:need_detail", pk=need.pk)
+
+
+@require_POST
+@login_required
+def need_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    need = need_get(user=request.user, need_id=pk)
+    try:
+        need_cancel(actor=request.user, need=need)
+    except Conflict as error:
+        messages.error(request, in_request_language(error.message))
+    else:
+        messages.success(request, _("The need was cancelled."))
+    return redirect("web:need_detail", pk=need.pk)
+
+
+@require_POST
+@login_required
+def need_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    need = need_get(user=request.user, need_id=pk)
+    form = CloseNeedForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        need_close(actor=request.user, need=need, reason=reason)
+    except (Conflict, InvalidInput) as error:
+        messages.error(request, _messages_of(error))
+    else:
+        messages.success(request, _("The need was closed unfilled; the reason is recorded."))
+    return redirect("web:need_detail", pk=need.pk)
+
+
+@require_POST
+@login_required
+def need_nominate(request: HttpRequest, pk: int) -> HttpResponse:
+    need = need_get(user=request.user, need_id=pk)
+    try:
+        specialist_id = int(request.POST.get("specialist", ""))
+    except ValueError:
+        messages.error(request, _("Choose a specialist to nominate."))
+        return redirect("web:need_detail", pk=need.pk)
+    specialist = specialist_get(user=request.user, specialist_id=specialist_id)
+    try:
+        match = match_nominate(actor=request.user, need=need, specialist=specialist)
+    except (Conflict, InvalidInput) as error:
+        messages.error(request, _messages_of(error))
+        return redirect("web:need_detail", pk=need.pk)
+    messages.success(
+        request,
+        _("%(name)s was nominated. A coordinator will review the proposal.")
+        % {"name": specialist.user.name},
+    )
+    return redirect("web:match_detail", pk=match.pk)
+
+
+def _messages_of(error: Conflict | InvalidInput) -> str:
+    texts = [in_request_language(m) for values in error.field_errors.values() for m in values]
+    return " ".join(texts) or in_request_language(error.message)

@@ -1,0 +1,82 @@
+"""Login, the dashboard per role and the accessibility statement."""
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.selectors import dashboards
+from marketplace.web.forms import LoginForm
+
+# How the dashboard names the parts of a profile that are still missing.
+PROFILE_PART_LABELS = {
+    "title": _("a title"),
+    "summary": _("a summary"),
+    "skills": _("skills"),
+    "languages": _("languages"),
+    "region": _("a region or remote work"),
+    "availability": _("availability for the coming period"),
+}
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context: dict = {}
+    if user.is_specialist:
+        specialist = dashboards.specialist_of(user=user)
+        context["specialist"] = specialist
+        if specialist is not None:
+            completeness = dashboards.profile_completeness(specialist=specialist)
+            context["completeness"] = completeness
+            context["missing_parts"] = [PROFILE_PART_LABELS[p] for p in completeness.missing]
+            context["availability"] = dashboards.upcoming_availability(specialist=specialist)
+        context["pending"] = dashboards.pending_proposals_for_specialist(user=user)
+        context["engagements"] = dashboards.engagements_for_specialist(user=user)
+    if user.is_manager:
+        context["needs_by_status"] = dashboards.agency_needs_by_status(user=user)
+        context["lent_out"] = dashboards.lent_out(user=user)
+        context["borrowed"] = dashboards.borrowed(user=user)
+        context["awaiting_release"] = dashboards.awaiting_release(user=user)
+    if user.is_coordinator or user.is_admin:
+        context["queue"] = dashboards.approval_queue(user=user)[:10]
+        context["queue_count"] = dashboards.approval_queue(user=user).count()
+        context["needs_without_candidates"] = dashboards.open_needs_without_candidates(user=user)[
+            :10
+        ]
+        context["latest_run"] = dashboards.latest_matching_run(user=user)
+    return render(request, "web/dashboard.html", context)
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/accessibility.html",
+        {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL},
+    )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login by email; afterwards pages speak the user's saved language."""
+
+    template_name = "web/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # A language already chosen on this device wins over the saved preference.
+        if settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                form.get_user().language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response

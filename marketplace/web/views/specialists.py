@@ -1,0 +1,213 @@
+"""Specialist directory, profile pages, my profile and the availability editor."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
+from marketplace.permissions import can_edit_specialist_profile
+from marketplace.selectors.dashboards import availability_with_commitments, specialist_of
+from marketplace.selectors.specialists import (
+    availability_get,
+    specialist_get,
+    specialist_list,
+)
+from marketplace.services.availability import (
+    availability_create,
+    availability_delete,
+    availability_update,
+)
+from marketplace.services.specialists import SkillLevel, specialist_update
+from marketplace.web.forms import (
+    AvailabilityForm,
+    ProfileForm,
+    SpecialistFilterForm,
+    SpecialistSkillFormSet,
+)
+from marketplace.web.service_messages import in_request_language
+
+PROFILE_FORM_FIELDS = ("title", "summary", "phone", "languages", "region", "remote_ok")
+
+
+@login_required
+def specialist_list_view(request: HttpRequest) -> HttpResponse:
+    form = SpecialistFilterForm(request.GET or None)
+    specialists = (
+        specialist_list(user=request.user)
+        .select_related("agency")
+        .prefetch_related("skill_levels__skill")
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("skill"):
+            specialists = specialists.filter(
+                skill_levels__skill_id=data["skill"],
+                skill_levels__level__gte=data.get("min_level") or 1,
+            )
+        if data.get("agency"):
+            specialists = specialists.filter(agency=data["agency"])
+        if data.get("region"):
+            specialists = specialists.filter(region=data["region"])
+    page = Paginator(specialists.order_by("user__name", "id").distinct(), 25).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    if request.htmx:
+        return render(request, "web/partials/specialist_results.html", context)
+    return render(request, "web/specialist_list.html", context)
+
+
+@login_required
+def specialist_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    specialist = specialist_get(user=request.user, specialist_id=pk)
+    return render(
+        request,
+        "web/specialist_detail.html",
+        {
+            "specialist": specialist,
+            "windows": availability_with_commitments(user=request.user, specialist_id=pk),
+            "can_edit": can_edit_specialist_profile(request.user, specialist),
+        },
+    )
+
+
+def _own_specialist(request: HttpRequest):
+    specialist = specialist_of(user=request.user)
+    if specialist is None:
+        raise NotFound("You have no specialist profile.")
+    return specialist
+
+
+def _profile_page(request: HttpRequest, specialist, form, formset, availability_form, status=200):
+    return render(
+        request,
+        "web/my_profile.html",
+        {
+            "specialist": specialist,
+            "form": form,
+            "formset": formset,
+            "availability_form": availability_form,
+            "windows": availability_with_commitments(
+                user=request.user, specialist_id=specialist.pk
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+def my_profile(request: HttpRequest) -> HttpResponse:
+    specialist = _own_specialist(request)
+    initial = {name: getattr(specialist, name) for name in PROFILE_FORM_FIELDS}
+    skills_initial = [
+        {"skill": row.skill_id, "level": row.level} for row in specialist.skill_levels.all()
+    ]
+    form = ProfileForm(request.POST or None, initial=initial)
+    formset = SpecialistSkillFormSet(request.POST or None, prefix="skills", initial=skills_initial)
+    if request.method == "POST":
+        if form.is_valid() and formset.is_valid():
+            skills = [
+                SkillLevel(skill_id=row["skill"], level=row["level"])
+                for row in formset.cleaned_data
+                if row.get("skill")
+            ]
+            fields = {name: form.cleaned_data[name] for name in PROFILE_FORM_FIELDS}
+            try:
+                specialist_update(
+                    actor=request.user, specialist=specialist, fields=fields, skills=skills
+                )
+            except InvalidInput as error:
+                skill_errors = error.field_errors.get("skills")
+                if skill_errors:
+                    formset.add_domain_errors(skill_errors)
+                others = {k: v for k, v in error.field_errors.items() if k != "skills"}
+                if others:
+                    form.add_domain_errors(InvalidInput(field_errors=others))
+            else:
+                messages.success(request, _("Your profile was saved."))
+                return redirect("web:my_profile")
+        return _profile_page(
+            request, specialist, form, formset, AvailabilityForm(prefix="availability"), status=400
+        )
+    return _profile_page(
+        request, specialist, form, formset, AvailabilityForm(prefix="availability")
+    )
+
+
+@require_POST
+@login_required
+def availability_add(request: HttpRequest) -> HttpResponse:
+    specialist = _own_specialist(request)
+    form = AvailabilityForm(request.POST, prefix="availability")
+    if form.is_valid():
+        try:
+            availability_create(actor=request.user, specialist=specialist, **form.cleaned_data)
+        except InvalidInput as error:
+            form.add_domain_errors(error)
+        else:
+            messages.success(request, _("The availability period was added."))
+            return redirect("web:my_profile")
+    profile_form = ProfileForm(
+        initial={name: getattr(specialist, name) for name in PROFILE_FORM_FIELDS}
+    )
+    formset = SpecialistSkillFormSet(
+        prefix="skills",
+        initial=[{"skill": r.skill_id, "level": r.level} for r in specialist.skill_levels.all()],
+    )
+    return _profile_page(request, specialist, profile_form, formset, form, status=400)
+
+
+@login_required
+def availability_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    window = availability_get(user=request.user, availability_id=pk)
+    if not can_edit_specialist_profile(request.user, window.specialist):
+        raise Forbidden("Only the specialist and their managers may change availability.")
+    form = AvailabilityForm(
+        request.POST or None,
+        initial={
+            "start": window.start,
+            "end": window.end,
+            "capacity_percent": window.capacity_percent,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            availability_update(actor=request.user, availability=window, **form.cleaned_data)
+        except InvalidInput as error:
+            form.add_domain_errors(error)
+        except Conflict as error:
+            form.add_error(None, in_request_language(error.message))
+        else:
+            messages.success(request, _("The availability period was updated."))
+            return redirect(_after_availability(request, window))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "web/availability_form.html", {"form": form, "window": window}, status=status
+    )
+
+
+@require_POST
+@login_required
+def availability_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    window = availability_get(user=request.user, availability_id=pk)
+    target = _after_availability(request, window)
+    try:
+        availability_delete(actor=request.user, availability=window)
+    except Conflict as error:
+        messages.error(request, in_request_language(error.message))
+    else:
+        messages.success(request, _("The availability period was removed."))
+    return redirect(target)
+
+
+def _after_availability(request: HttpRequest, window) -> str:
+    if window.specialist.user_id == request.user.pk:
+        return reverse("web:my_profile")
+    return reverse("web:specialist_detail", args=[window.specialist_id])
