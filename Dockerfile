@@ -1,0 +1,18 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+RUN useradd --create-home --uid 1000 app
+COPY pyproject.toml README.md ./
+COPY accounts ./accounts
+COPY marketplace ./marketplace
+COPY notifications ./notifications
+COPY locale ./locale
+COPY manage.py ./
+RUN pip install . \
+    && DEBUG=false SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+
+USER app
+EXPOSE 8000
+CMD ["gunicorn", "marketplace.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
