@@ -1,0 +1,78 @@
+"""The report as HTML: the charts a page shows, and a self-contained file for agency heads."""
+
+from __future__ import annotations
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from marketplace.reports.charts import Series, bar_chart, column_chart
+from marketplace.selectors.reports import Report
+
+# Shortage chart: the scarcest skills only; the table below it lists them all.
+TOP_SKILLS = 10
+STYLESHEETS = ("marketplace/site.css", "css/reports.css")
+
+
+def report_charts(report: Report) -> dict:
+    """The three charts of the report page, as SVG markup."""
+    agencies = [row for row in report.agencies if row.lent_hours or row.borrowed_hours]
+    skills = [row for row in report.skills if row.shortage][:TOP_SKILLS]
+    return {
+        "balance": bar_chart(
+            chart_id="chart-balance",
+            title=_("Full-time equivalents lent and borrowed per agency"),
+            description=_(
+                "For each agency, one bar for the FTE it lent to other agencies and one for "
+                "the FTE it borrowed. The same figures are in the table below."
+            ),
+            labels=[row.name for row in agencies],
+            series=[
+                Series(_("Lent (FTE)"), [row.lent_fte for row in agencies]),
+                Series(_("Borrowed (FTE)"), [row.borrowed_fte for row in agencies]),
+            ],
+        ),
+        "shortage": bar_chart(
+            chart_id="chart-shortage",
+            title=_("Shortage by skill"),
+            description=_(
+                "For the scarcest skills, needs left unfilled or filled late, beside the "
+                "number of shareable specialists at the asked level. Table below."
+            ),
+            labels=[f"{row.skill} ≥{row.min_level}" for row in skills],
+            series=[
+                Series(_("Needs unfilled or late"), [row.shortage for row in skills]),
+                Series(_("Shareable specialists"), [row.shareable_specialists for row in skills]),
+            ],
+        ),
+        "months": column_chart(
+            chart_id="chart-months",
+            title=_("Consultant cost avoided per month (SEK)"),
+            description=_(
+                "One column per month of the period; a column below the line is a month "
+                "where internal prices exceeded the market rate. Table below."
+            ),
+            labels=[row.month.strftime("%Y-%m") for row in report.months],
+            values=[row.cost_avoided for row in report.months],
+        ),
+        "top_skills": skills,
+        "active_agencies": agencies,
+    }
+
+
+def _inline_css() -> str:
+    parts = []
+    for name in STYLESHEETS:
+        path = finders.find(name)
+        if path:
+            with open(path, encoding="utf-8") as stylesheet:
+                parts.append(stylesheet.read())
+    return "\n".join(parts)
+
+
+def render_report_document(report: Report) -> str:
+    """One HTML file with its CSS inside, readable offline and safe to mail."""
+    return render_to_string(
+        "reports/summary_document.html",
+        {"report": report, "charts": report_charts(report), "css": _inline_css()},
+    )
