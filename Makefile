@@ -28,3 +28,24 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Benchmarks: separate from the test command; each prints its figures.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/delad_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/1
+
+.PHONY: bench-load bench-shortlist bench-matching bench-notifications bench-reports
+
+bench-load: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m benchmarks.load
+
+bench-shortlist: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m benchmarks.shortlist --specialists 100000 --needs 500
+
+bench-matching: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m benchmarks.matching_run --needs 2000 --specialists 20000
+
+bench-notifications: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m benchmarks.notifications --fanout 10000
+
+bench-reports: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m benchmarks.reports

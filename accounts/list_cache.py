@@ -6,8 +6,10 @@ variants go stale at once without anyone knowing their keys. The version changes
 away and again when the transaction commits: a reader that rebuilt the list from
 not-yet-committed data in between is outdated by the second change.
 
-Bulk writes (`bulk_create`, `update()`) send no signals; whoever makes them calls
-`list_cache_invalidate`. The timeout bounds the damage of a write that forgets to.
+A list built inside a transaction is returned but never stored: it may show rows that
+are rolled back later. Bulk writes (`bulk_create`, `update()`) send no signals; whoever
+makes them calls `list_cache_invalidate`. The timeout bounds the damage of one that
+forgets to.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
@@ -45,7 +47,8 @@ def list_cache_get(*, namespace: str, variant: str, build: Callable[[], T]) -> T
     value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, timeout=TIMEOUT_SECONDS)
+        if not connection.in_atomic_block:
+            cache.set(key, value, timeout=TIMEOUT_SECONDS)
     return value
 
 

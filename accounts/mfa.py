@@ -9,7 +9,7 @@ login asks for the code in the same request (`otp`).
 
 from base64 import b32encode
 from binascii import unhexlify
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -20,10 +20,12 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import audit_hooks
 from accounts.errors import Forbidden, InvalidInput
 from accounts.models import User
 
@@ -63,7 +65,7 @@ def totp_qr_svg(device: TOTPDevice) -> str:
     """The otpauth URI of `device` as an inline SVG QR code (no image request, no data: URI)."""
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     svg = image.to_string(encoding="unicode")
-    label = _("QR code for your authenticator app")
+    label = escape(_("QR code for your authenticator app"))
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" class="qr-code" ', 1)
 
 
@@ -96,6 +98,7 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> TOTPDe
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    audit_hooks.record(actor=user, action="user.mfa_on", target=user)
     return device
 
 
@@ -104,7 +107,9 @@ def totp_device_remove(*, user: User) -> None:
     """Turn the second factor off; refused for the roles that must keep it."""
     if mfa_required(user):
         raise Forbidden("Coordinators and administrators must keep two-factor authentication.")
-    TOTPDevice.objects.filter(user=user).delete()
+    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    if deleted:
+        audit_hooks.record(actor=user, action="user.mfa_off", target=user)
 
 
 @transaction.atomic
@@ -135,8 +140,10 @@ def totp_verify(*, user: User, token: str | None) -> TOTPDevice | None:
 def otpauth_uri(*, email: str, key_hex: str, issuer: str = "Delad kompetens") -> str:
     """The otpauth URI for a key (what a QR code holds), for printing demo logins."""
     secret = b32encode(unhexlify(key_hex)).decode("ascii").rstrip("=")
-    query = urlencode({"secret": secret, "issuer": issuer, "digits": 6, "period": 30})
-    return f"otpauth://totp/{issuer.replace(' ', '%20')}:{email}?{query}"
+    query = urlencode(
+        {"secret": secret, "issuer": issuer, "digits": 6, "period": 30}, quote_via=quote
+    )
+    return f"otpauth://totp/{quote(issuer)}:{quote(email)}?{query}"
 
 
 # Session helpers for the web login -------------------------------------------------------

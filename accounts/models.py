@@ -88,6 +88,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["name", "id"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        indexes = [
+            # Who manages an agency (notifications of every match) and the user list's order.
+            models.Index(fields=["agency", "role"], name="user_agency_role_idx"),
+            models.Index(fields=["name", "id"], name="user_name_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(role__in=["specialist", "manager"])

@@ -33,7 +33,7 @@ from accounts.permissions import (
     editable_user_fields,
     invite_errors,
 )
-from accounts.throttling import lockout_message
+from accounts.throttling import api_lockout_message
 
 logger = logging.getLogger(__name__)
 
@@ -280,7 +280,7 @@ def auth_token_obtain(
     user = authenticate(request, username=stored.first() or email, password=password)
     if user is None:
         if getattr(request, "axes_locked_out", False):
-            raise TooManyAttempts(lockout_message())
+            raise TooManyAttempts(api_lockout_message())
         raise InvalidInput(
             LOGIN_FAILED_MESSAGE, field_errors={"non_field_errors": [LOGIN_FAILED_MESSAGE]}
         )
@@ -294,7 +294,7 @@ def auth_token_obtain(
                 sender=__name__, credentials={"username": user.email}, request=request
             )
             if getattr(request, "axes_locked_out", False):
-                raise TooManyAttempts(lockout_message())
+                raise TooManyAttempts(api_lockout_message())
             raise InvalidInput(MFA_INVALID_MESSAGE, field_errors={"otp": [MFA_INVALID_MESSAGE]})
     # As a web login does: clears this account's failure count from this address.
     AxesProxyHandler.user_logged_in(sender=__name__, request=request, user=user)
@@ -307,6 +307,7 @@ def auth_token_rotate(*, user: User) -> Token:
     """Replace the user's API token with a new one; the old one stops working at once."""
     Token.objects.filter(user=user).delete()
     token = Token.objects.create(user=user)
+    audit_hooks.record(actor=user, action="user.token_rotate", target=user)
     logger.info("api token of user %s rotated", user.pk)
     return token
 
@@ -319,5 +320,7 @@ def auth_token_revoke(*, actor: User, user: User) -> None:
             raise NotFound("No such user.")
         if not actor.is_admin:
             raise Forbidden("Only administrators may revoke another user's token.")
-    Token.objects.filter(user=user).delete()
+    deleted, _ = Token.objects.filter(user=user).delete()
+    if deleted:
+        audit_hooks.record(actor=actor, action="user.token_revoke", target=user)
     logger.info("api token of user %s revoked by %s", user.pk, actor.pk)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
@@ -65,12 +66,18 @@ def lockout_message() -> str:
     ) % {"minutes": minutes}
 
 
+def api_lockout_message() -> str:
+    # The API speaks English whatever the caller's locale, like its other messages.
+    with translation.override("en"):
+        return lockout_message()
+
+
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
 ) -> HttpResponse:
     """Axes' answer to a locked-out username and address: 429 with Retry-After."""
     if request.path.startswith("/api/"):
-        response: HttpResponse = JsonResponse({"detail": lockout_message()}, status=429)
+        response: HttpResponse = JsonResponse({"detail": api_lockout_message()}, status=429)
     else:
         response = render(
             request, "accounts/lockout.html", {"message": lockout_message()}, status=429

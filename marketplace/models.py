@@ -104,6 +104,7 @@ class Specialist(models.Model):
         indexes = [
             models.Index(fields=["shareable", "clearance"], name="specialist_share_clear_idx"),
             models.Index(fields=["agency", "shareable"], name="specialist_agency_share_idx"),
+            models.Index(fields=["region"], name="specialist_region_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -219,6 +220,10 @@ class Need(models.Model):
         indexes = [
             models.Index(fields=["status", "start"], name="need_status_start_idx"),
             models.Index(fields=["agency", "status"], name="need_agency_status_idx"),
+            models.Index(fields=["published_at"], name="need_published_idx"),
+            # The needs board: newest first, alone or within one status.
+            models.Index(fields=["-created_at", "-id"], name="need_created_idx"),
+            models.Index(fields=["status", "-created_at", "-id"], name="need_status_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gte=F("start")), name="need_end_after_start"),
@@ -241,6 +246,8 @@ class NeedSkill(models.Model):
 
     class Meta:
         ordering = ["-required", "skill__name"]
+        # The `skill` filter of the needs board finds needs through their skills.
+        indexes = [models.Index(fields=["skill", "need"], name="needskill_skill_need_idx")]
         constraints = [
             models.UniqueConstraint(fields=["need", "skill"], name="needskill_unique_skill"),
             models.CheckConstraint(
@@ -333,6 +340,9 @@ class Match(models.Model):
             models.Index(fields=["specialist", "status"], name="match_specialist_status_idx"),
             models.Index(fields=["need", "status"], name="match_need_status_idx"),
             models.Index(fields=["status", "created_at"], name="match_status_created_idx"),
+            models.Index(fields=["approved_at"], name="match_approved_idx"),
+            models.Index(fields=["accepted_at"], name="match_accepted_idx"),
+            models.Index(fields=["-created_at", "-id"], name="match_created_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -415,11 +425,36 @@ class MatchingRun(models.Model):
         return f"Matching run {self.pk} ({self.status})"
 
 
-class AuditEvent(models.Model):
-    """Append-only record of a state change or permission-relevant write."""
+class AuditTrailAppendOnly(Exception):
+    """Raised by any attempt to change or delete a recorded audit event."""
 
+
+class AuditEventQuerySet(models.QuerySet):
+    """Reads and inserts only: bulk changes and deletes are refused like single ones."""
+
+    def update(self, **kwargs):
+        raise AuditTrailAppendOnly("Audit events cannot be changed.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditTrailAppendOnly("Audit events cannot be changed.")
+
+    def delete(self):
+        raise AuditTrailAppendOnly("Audit events cannot be deleted.")
+
+    delete.queryset_only = True
+
+
+class AuditEvent(models.Model):
+    """Append-only record of a state change or permission-relevant write.
+
+    The model refuses updates and deletes; on PostgreSQL a trigger refuses them too
+    (migration 0004), so not even raw SQL from the application can rewrite history.
+    """
+
+    # PROTECT, not SET_NULL: nulling the actor would be an edit of the trail. People are
+    # erased by anonymising their user row (marketplace.services.privacy), never deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     action = models.CharField(max_length=60)
     object_type = models.CharField(max_length=60)
@@ -429,9 +464,25 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            # The trail is read newest first, whole or by actor or action.
+            models.Index(fields=["-created_at", "-id"], name="audit_created_idx"),
+            models.Index(fields=["actor", "-created_at"], name="audit_actor_created_idx"),
+            models.Index(fields=["action", "-created_at"], name="audit_action_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AuditTrailAppendOnly("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailAppendOnly("Audit events cannot be deleted.")

@@ -6,10 +6,11 @@ queryset filtered by `x_visibility(user)`". Anything the caller may not see answ
 anything it may see but not change answers 403.
 """
 
-from django.db.models import Q
+from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models.functions import Cast
 
 from accounts.models import User
-from marketplace.models import Match, MatchStatus, Need, Specialist
+from marketplace.models import Availability, Match, MatchStatus, Need, Specialist
 
 CONTACT_MATCH_STATUSES = (MatchStatus.APPROVED, MatchStatus.ACCEPTED)
 
@@ -44,6 +45,11 @@ def can_manage_need(user: User, need: Need) -> bool:
 
 def can_create_need_for(user: User, agency_id: int) -> bool:
     return user.is_admin or (user.is_manager and agency_id == _agency_id(user))
+
+
+def can_nominate_for_some_need(user: User) -> bool:
+    """Whether the role may nominate at all (checked before the body; per need: can_manage_need)."""
+    return user.is_admin or (user.is_manager and _agency_id(user) is not None)
 
 
 def can_view_candidates(user: User, need: Need) -> bool:
@@ -86,6 +92,11 @@ def can_manage_specialist_sharing(user: User, specialist: Specialist) -> bool:
     return user.is_admin or (user.is_manager and specialist.agency_id == _agency_id(user))
 
 
+def can_create_specialists(user: User) -> bool:
+    """Whether the role may create profiles at all (per agency: can_create_specialist_for)."""
+    return user.is_admin or (user.is_manager and _agency_id(user) is not None)
+
+
 def can_create_specialist_for(user: User, agency_id: int) -> bool:
     return user.is_admin or (user.is_manager and agency_id == _agency_id(user))
 
@@ -98,9 +109,16 @@ def contact_visibility(user: User) -> Q:
     if _agency_id(user) is not None:
         visible |= Q(agency_id=_agency_id(user))
         if user.is_manager:
+            # Exists, not a join: checked per specialist through the match index, where a
+            # join under OR makes PostgreSQL hash the matches of every specialist.
             visible |= Q(
-                matches__need__agency_id=_agency_id(user),
-                matches__status__in=CONTACT_MATCH_STATUSES,
+                Exists(
+                    Match.objects.filter(
+                        specialist=OuterRef("pk"),
+                        need__agency_id=_agency_id(user),
+                        status__in=CONTACT_MATCH_STATUSES,
+                    )
+                )
             )
     return visible
 
@@ -165,5 +183,54 @@ def can_read_audit_trail(user: User) -> bool:
     return user.is_admin or user.is_coordinator
 
 
+def can_erase_specialist(user: User) -> bool:
+    """GDPR erasure is irreversible and cuts across agencies: admins only."""
+    return user.is_admin
+
+
+def audit_event_visibility(user: User) -> Q:
+    """The audit events a trail reader may see: none about needs or specialists hidden from them.
+
+    Events carry the object's fields, so a coordinator reading the trail would otherwise
+    read another agency's drafts (even deleted ones) and unshared specialists.
+    """
+    if user.is_admin:
+        return Q()
+
+    def keys(queryset) -> object:
+        return queryset.annotate(key=Cast("pk", CharField())).values("key")
+
+    specialists = Specialist.objects.filter(specialist_visibility(user))
+    hidden_unless_visible = {
+        "marketplace.need": keys(Need.objects.filter(need_visibility(user))),
+        "marketplace.specialist": keys(specialists),
+        "marketplace.availability": keys(Availability.objects.filter(specialist__in=specialists)),
+    }
+    visible = Q()
+    for object_type, visible_keys in hidden_unless_visible.items():
+        visible &= ~Q(object_type=object_type) | Q(object_id__in=visible_keys)
+    return visible
+
+
 def can_run_matching(user: User) -> bool:
+    return user.is_admin or user.is_coordinator
+
+
+# Reports -------------------------------------------------------------------------------
+
+
+def can_read_reports(user: User) -> bool:
+    """The network-wide report figures: coordinators, admins and agency managers."""
+    return user.is_admin or user.is_coordinator or user.is_manager
+
+
+def can_read_agency_report(user: User, agency_id: int) -> bool:
+    """One agency's detail: coordinators and admins for any agency, a manager for their own."""
+    return (
+        user.is_admin or user.is_coordinator or (user.is_manager and agency_id == _agency_id(user))
+    )
+
+
+def can_read_all_agencies_report(user: User) -> bool:
+    """Every agency's row in the report's tables (lent, borrowed, flows between agencies)."""
     return user.is_admin or user.is_coordinator

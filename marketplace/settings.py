@@ -209,3 +209,199 @@ LOGGING = {
 }
 
 HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=2.0)
+
+# Token login attempts per account (accounts.api.views.LoginThrottle).
+LOGIN_THROTTLE_RATE = env.str("LOGIN_THROTTLE_RATE", default="10/minute")
+
+# Web pages (marketplace/web): login by email at /login/, htmx for partial updates.
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+LOGOUT_REDIRECT_URL = "web:login"
+INSTALLED_APPS += ["django_htmx"]
+MIDDLEWARE += [
+    "django_htmx.middleware.HtmxMiddleware",
+    "marketplace.web.middleware.DomainErrorPageMiddleware",
+]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("marketplace.web.context.header")
+ACCESSIBILITY_CONTACT_EMAIL = env.str(
+    "ACCESSIBILITY_CONTACT_EMAIL", default="tillganglighet@delad-kompetens.se"
+)
+
+# Specialists' clearance and needs' clearance_required share one choice set in the schema.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["ClearanceEnum"] = (
+    "marketplace.models.Clearance"
+)
+
+# Notifications: outbox sweep and daily digest (queue `notifications`), retry policy.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": 60.0},
+        "notifications-digest": {
+            "task": "notifications.tasks.digest",
+            "schedule": crontab(hour=env.int("NOTIFICATIONS_DIGEST_HOUR", default=7), minute=0),
+        },
+    }
+)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30.0)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.float("NOTIFICATIONS_RETRY_MAX_SECONDS", default=3600.0)
+# Rows younger than this are left to the task sent at their commit.
+NOTIFICATIONS_SWEEP_GRACE_SECONDS = env.float("NOTIFICATIONS_SWEEP_GRACE_SECONDS", default=60.0)
+# Longer than CELERY_TASK_TIME_LIMIT: only a send whose worker died is handed out again.
+NOTIFICATIONS_SENDING_LEASE_SECONDS = env.float(
+    "NOTIFICATIONS_SENDING_LEASE_SECONDS", default=900.0
+)
+NOTIFICATIONS_WEBHOOK_TIMEOUT_SECONDS = env.float(
+    "NOTIFICATIONS_WEBHOOK_TIMEOUT_SECONDS", default=10.0
+)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+
+# Reports (marketplace/selectors/reports.py): working hours in one full-time year, the
+# market consultant rate per skill category and the internal price an agency charges
+# for a lent specialist (SEK per hour); agencies may override both on their record.
+REPORTS_ANNUAL_HOURS = env.int("REPORTS_ANNUAL_HOURS", default=1600)
+REPORTS_CONSULTANT_HOURLY_RATES = {
+    "cloud": 1450,
+    "security": 1500,
+    "data": 1400,
+    "architecture": 1500,
+    "procurement_law": 1350,
+    "ux_accessibility": 1200,
+    "development": 1250,
+    "operations": 1150,
+}
+REPORTS_DEFAULT_CONSULTANT_HOURLY_RATE = env.int(
+    "REPORTS_DEFAULT_CONSULTANT_HOURLY_RATE", default=1300
+)
+REPORTS_INTERNAL_HOURLY_RATE = env.int("REPORTS_INTERNAL_HOURLY_RATE", default=850)
+
+# API robustness (tests/security): JSON 404s under /api/, ids beyond 64 bits are 404, and
+# the schema documents the framework's own answers (401, 404 for pages past the end).
+MIDDLEWARE += ["marketplace.api.middleware.ApiNotFoundMiddleware"]
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "marketplace.api.schema.document_framework_responses",
+]
+
+# A database that is down answers 503 (marketplace/outage.py); it wraps every other layer.
+MIDDLEWARE.insert(1, "marketplace.outage.DatabaseUnavailableMiddleware")
+
+# Accounts security (accounts/hashers.py, accounts/throttling.py, accounts/mfa.py,
+# marketplace/security.py). Argon2id with OWASP's minimum parameters; older hashes are
+# upgraded on the next login.
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+ARGON2_TIME_COST = env.int("ARGON2_TIME_COST", default=2)
+ARGON2_MEMORY_COST_KIB = env.int("ARGON2_MEMORY_COST_KIB", default=19456)
+ARGON2_PARALLELISM = env.int("ARGON2_PARALLELISM", default=1)
+
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "csp"]
+# Axes first: it refuses a locked-out username+address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.PasswordBackend",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "marketplace.security.ContentSecurityPolicyMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "accounts.mfa.SecondFactorMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+# Brute force: 5 failed logins (password or one-time code) for one email from one address
+# lock that pair out for AXES_COOLOFF_MINUTES; both the web and the API answer 429.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.throttling.axes_username"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# DRF throttling per anonymous address and per user (accounts/throttling.py reads the
+# rates at request time, so they can be changed without a restart of the class).
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "accounts.throttling.AnonThrottle",
+    "accounts.throttling.UserThrottle",
+]
+API_THROTTLE_RATE_ANON = env.str("API_THROTTLE_RATE_ANON", default="60/minute")
+API_THROTTLE_RATE_USER = env.str("API_THROTTLE_RATE_USER", default="1200/minute")
+
+# Multi-factor login (TOTP): required for coordinators and admins, offered to everyone.
+OTP_TOTP_ISSUER = "Delad kompetens"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Cookies: never readable by scripts (htmx sends the CSRF token from the page), secure
+# in production (set above when DEBUG is off).
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+
+# A strict Content-Security-Policy on every response: own origin only, no inline script
+# or style anywhere ('data:' images only for the empty favicon and the QR code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+# Client addresses for lockouts and throttles: the socket's address unless the deployment
+# names how many proxies sit in front (a client could otherwise forge X-Forwarded-For).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
+AXES_IPWARE_PROXY_COUNT = NUM_PROXIES
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if NUM_PROXIES else ("REMOTE_ADDR",)
+)
+
+# Marketplace reminders (beat, daily, Swedish time).
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "marketplace-approval-reminders": {
+            "task": "marketplace.tasks.approval_reminders_send",
+            "schedule": crontab(hour=8, minute=0),
+        },
+        "marketplace-engagement-starting": {
+            "task": "marketplace.tasks.engagement_starting_notify",
+            "schedule": crontab(hour=8, minute=5),
+        },
+        "marketplace-unfilled-needs": {
+            "task": "marketplace.tasks.unfilled_needs_notify",
+            "schedule": crontab(hour=8, minute=10),
+        },
+    }
+)
+
+# How long a task taken by a worker that then died stays invisible before Redis hands it
+# to another worker (acks_late). Keep it above the longest task (CELERY_TASK_TIME_LIMIT):
+# a running task's message must never be handed out twice.
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
+    "CELERY_VISIBILITY_TIMEOUT", default=3600
+)

@@ -12,18 +12,21 @@ def _on_postgres() -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked `postgres` or `redis` need those services; CI must never skip them."""
+    """Tests marked `postgres`, `redis` or `browser` need those; CI must never skip them."""
     require = os.environ.get("REQUIRE_SERVICES") == "1"
     missing = {
         "postgres": not _on_postgres(),
         "redis": not settings.REDIS_URL,
+        "browser": not os.path.exists("/usr/bin/chromium"),
     }
     for item in items:
         for marker, absent in missing.items():
             if absent and item.get_closest_marker(marker):
                 if require:
                     raise pytest.UsageError(f"REQUIRE_SERVICES=1 but {marker} is not configured")
-                item.add_marker(pytest.mark.skip(reason=f"needs {marker}; set its URL to run"))
+                item.add_marker(
+                    pytest.mark.skip(reason=f"needs {marker}; see the README to run it")
+                )
 
 
 @pytest.fixture
@@ -87,3 +90,13 @@ def live_worker(transactional_db):
         loglevel="WARNING",
     ) as worker:
         yield worker
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached lists (skills, agencies) outlive earlier tests' rolled-back rows: start clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

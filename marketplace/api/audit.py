@@ -6,6 +6,7 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from marketplace.api.pagination import CursorPagination
 from marketplace.models import AuditEvent
 from marketplace.selectors.audit import AuditEventFilter, audit_event_list
 
@@ -35,6 +36,7 @@ class AuditEventListView(generics.ListAPIView):
     serializer_class = AuditEventSerializer
     filterset_class = AuditEventFilter
     ordering_fields = ["created_at", "id"]
+    pagination_class = CursorPagination
 
     def get_queryset(self) -> QuerySet[AuditEvent]:
         if getattr(self, "swagger_fake_view", False):

@@ -37,7 +37,10 @@ class CandidateSpecialistSerializer(serializers.ModelSerializer):
 
 
 class CandidateSerializer(serializers.Serializer):
-    specialist = CandidateSpecialistSerializer()
+    specialist = serializers.IntegerField(help_text="The specialist's id.")
+    specialist_profile = CandidateSpecialistSerializer(
+        help_text="What a manager needs to recognise the candidate (no contact details)."
+    )
     score = serializers.FloatField(help_text="In [0, 1]; see the formula in the README.")
     breakdown = serializers.DictField(
         help_text="terms (skill, availability, language, region, each in [0, 1]), "
@@ -63,7 +66,8 @@ class ExclusionReasonSerializer(serializers.Serializer):
 
 
 class ExclusionCheckSerializer(serializers.Serializer):
-    specialist = CandidateSpecialistSerializer()
+    specialist = serializers.IntegerField(help_text="The specialist's id.")
+    specialist_profile = CandidateSpecialistSerializer()
     eligible = serializers.BooleanField()
     reasons = ExclusionReasonSerializer(many=True)
     score = serializers.FloatField(allow_null=True)
@@ -136,7 +140,8 @@ class NeedCandidatesView(APIView):
         return Response(
             [
                 {
-                    "specialist": _specialist(row.specialist),
+                    "specialist": row.specialist.pk,
+                    "specialist_profile": _specialist(row.specialist),
                     "score": round(row.candidate.score, 4),
                     "breakdown": row.candidate.breakdown,
                     "explanation": _explanation(row.candidate, languages),
@@ -150,7 +155,8 @@ class NeedCandidatesView(APIView):
         clearance_names = dict(Clearance.choices)
         candidate = check.candidate
         data = {
-            "specialist": check.specialist,
+            "specialist": check.specialist.pk,
+            "specialist_profile": check.specialist,
             "eligible": not check.reasons,
             "reasons": [
                 {

@@ -8,5 +8,9 @@ urlpatterns = [
     path("", include("marketplace.api.urls_profiles")),
     path("", include("marketplace.api.urls_matches")),
     path("", include("marketplace.api.urls_matching")),
+    path("", include("marketplace.api.urls_candidates")),
+    path("", include("marketplace.api.urls_reports")),
+    path("", include("marketplace.api.urls_privacy")),
+    path("", include("marketplace.api.urls_ping")),
     path("", include("notifications.api.urls")),
 ]

@@ -1,13 +1,38 @@
 """Reading the audit trail: coordinators and admins only."""
 
+import datetime as dt
+
 import django_filters
+from django import forms
 from django.db.models import QuerySet
+from django_filters.fields import IsoDateTimeField
 
 from accounts.errors import Forbidden
 from accounts.models import User
 from marketplace.models import AuditEvent
 from marketplace.permissions import audit_event_visibility, can_read_audit_trail
 from marketplace.selectors.matches import IdFilter
+
+
+class _UtcIsoDateTimeField(IsoDateTimeField):
+    """ISO 8601 in any offset Python accepts, handed to the database in UTC.
+
+    PostgreSQL refuses offsets beyond ±15:59 (Python allows ±23:59), and a value at the
+    edge of the calendar may not exist in UTC: both are bad input, never a 500.
+    """
+
+    def to_python(self, value: object) -> dt.datetime | None:
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(dt.UTC)
+        except OverflowError as error:
+            raise forms.ValidationError("Date and time out of range.", code="invalid") from error
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = _UtcIsoDateTimeField
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -17,8 +42,8 @@ class AuditEventFilter(django_filters.FilterSet):
     action = django_filters.CharFilter()
     object_type = django_filters.CharFilter()
     object_id = django_filters.CharFilter()
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = AuditEvent

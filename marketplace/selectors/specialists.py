@@ -1,6 +1,6 @@
 """Reads of specialists and their availability, with visibility and contact rules applied."""
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, QuerySet, Value
 
 from accounts.errors import NotFound
 from accounts.models import User
@@ -14,15 +14,16 @@ def skill_list() -> QuerySet[Skill]:
 
 def specialist_list(*, user: User) -> QuerySet[Specialist]:
     """Specialists the user may see, each annotated with `contact_visible` for email and phone."""
-    # contact_visibility may join matches; inside Exists that cannot duplicate outer rows.
-    contact = Specialist.objects.filter(contact_visibility(user), pk=OuterRef("pk"))
+    rule = contact_visibility(user)
+    # Evaluated on each row itself: no second scan of the specialists per row.
+    contact = ExpressionWrapper(rule, output_field=BooleanField()) if rule else Value(True)
     return (
         Specialist.objects.filter(specialist_visibility(user))
         .select_related("user")
         .prefetch_related(
             Prefetch("skill_levels", queryset=SpecialistSkill.objects.order_by("skill_id"))
         )
-        .annotate(name=F("user__name"), contact_visible=Exists(contact))
+        .annotate(name=F("user__name"), contact_visible=contact)
     )
 
 

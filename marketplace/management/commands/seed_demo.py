@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.mfa import otpauth_uri, totp_device_demo
 from accounts.models import Agency, Role, User
 from accounts.validators import luhn_check_digit
 from marketplace.capacity import Window, min_free_percent, overcommitted_days
@@ -45,6 +46,11 @@ DEMO_PASSWORD = "demo-2026-dela"
 SEED = 20261128
 ADMIN_EMAIL = "admin@demo.se"
 COORDINATOR_EMAIL = "samordnare@demo.se"
+# Coordinators and admins must log in with a one-time code (accounts.mfa). The demo gives
+# them a TOTP device with this published key (base32 DELADKOMPETENSDEMODELADKOMPETENS), so
+# anyone trying the demo can add it to an authenticator app. Demo data only.
+DEMO_TOTP_KEY_HEX = "191601a9cc792646c864638645806a731e4991b2"
+DEMO_TOTP_SECRET = "DELADKOMPETENSDEMODELADKOMPETENS"
 
 # (name, slug, first nine digits of the organisationsnummer, home län, specialists)
 AGENCIES = [
@@ -606,6 +612,8 @@ class Command(BaseCommand):
         users: dict[str, User] = {}
         for person in plan.people:
             users[person.email] = self.write_user(person, agencies)
+            if person.role in (Role.ADMIN, Role.COORDINATOR):
+                totp_device_demo(user=users[person.email], key_hex=DEMO_TOTP_KEY_HEX)
             progress.step("users")
 
         specialists: dict[str, Specialist] = {}
@@ -832,3 +840,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {label:<12} {person.email:<44} {agency}")
             if len(people) > len(shown):
                 self.stdout.write(f"  {label:<12} ... and {len(people) - len(shown)} more")
+        self.stdout.write(
+            f"Admins and coordinators also give a one-time code: add the TOTP secret "
+            f"{DEMO_TOTP_SECRET} to an authenticator app, or open"
+        )
+        self.stdout.write(f"  {otpauth_uri(email=COORDINATOR_EMAIL, key_hex=DEMO_TOTP_KEY_HEX)}")
+        self.stdout.write(f"  {otpauth_uri(email=ADMIN_EMAIL, key_hex=DEMO_TOTP_KEY_HEX)}")

@@ -276,14 +276,25 @@ def test_audit_trail_records_a_transition_with_before_and_after(world, client_fo
 
 
 def test_audit_trail_filters_by_actor_action_and_time(world, client_for):
+    need_a = str(world.need.pk)
+    need_b = str(factories.NeedFactory(agency=world.agency_b).pk)
     first = AuditEvent.objects.create(
-        actor=world.manager_a, action="need.publish", object_type="marketplace.need", object_id="1"
+        actor=world.manager_a,
+        action="need.publish",
+        object_type="marketplace.need",
+        object_id=need_a,
     )
     AuditEvent.objects.create(
-        actor=world.manager_b, action="need.publish", object_type="marketplace.need", object_id="2"
+        actor=world.manager_b,
+        action="need.publish",
+        object_type="marketplace.need",
+        object_id=need_b,
     )
     AuditEvent.objects.create(
-        actor=world.manager_a, action="need.cancel", object_type="marketplace.need", object_id="1"
+        actor=world.manager_a,
+        action="need.cancel",
+        object_type="marketplace.need",
+        object_id=need_a,
     )
     client = client_for(world.coordinator)
 

@@ -1,0 +1,135 @@
+"""Schemathesis against the project's own OpenAPI schema, in-process, as every role.
+
+For each operation and role a fixed number of cases is generated with a fixed seed
+(Hypothesis derandomized) and sent through the real WSGI application to the real test
+database. Every response must be a non-5xx, carry a documented status code, and match
+the documented schema. Path ids are drawn half from the world's real objects (own and
+other agency), so the fuzzer reaches the code behind the 404s too. Each case runs in a
+savepoint rolled back afterwards, so every case sees the same world.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, transaction
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.security.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+CASES_PER_OPERATION = 25
+FUZZ_ROLES = ("specialist", "manager", "coordinator", "admin")
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+# Operations owned by areas still being finished, whose fix is theirs; not strict, so the
+# test passes again by itself once they are fixed (then delete the entry).
+KNOWN_BUGS = {
+    "GET /api/v1/notifications/": "the list is paginated but its schema documents one object",
+}
+
+SCHEMA = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
+OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
+
+# The world's objects a path id may name, by the path's first segment.
+REAL_IDS = {
+    "agencies": lambda w: [w.own.agency.pk, w.other.agency.pk],
+    "availability": lambda w: [w.own.availability.pk, w.other.unshared_availability.pk],
+    "matches": lambda w: [w.own.match.pk, w.other.match.pk],
+    "matching-runs": lambda w: [w.matching_run.pk],
+    "needs": lambda w: [w.own.draft.pk, w.own.published.pk, w.other.draft.pk, w.borrower_need.pk],
+    "notifications": lambda w: [w.own.notification.pk, w.other.notification.pk],
+    "skills": lambda w: [w.skill.pk],
+    "specialists": lambda w: [w.own.specialist.pk, w.other.unshared.pk, w.other.specialist.pk],
+    "users": lambda w: [w.own.specialist_user.pk, w.other.manager.pk],
+}
+
+
+def _strategy(operation, world: World):
+    generated = operation.as_strategy()
+    if "{id}" not in operation.path:
+        return generated
+    segment = operation.path.removeprefix("/api/v1/").split("/")[0]
+    real = [operation.as_strategy(path_parameters={"id": pk}) for pk in REAL_IDS[segment](world)]
+    return st.one_of(generated, *real)
+
+
+@pytest.fixture(scope="module")
+def wsgi_application() -> object:
+    # Once per module: building it scans the static files (WhiteNoise), which is slow.
+    return get_wsgi_application()
+
+
+@pytest.fixture
+def wsgi_app(wsgi_application) -> Iterator[object]:
+    """The project's WSGI application, kept on the test's database connection.
+
+    Django closes "old" connections around each request; inside the test transaction that
+    would close it, so (as Django's own test client does) that handler is detached.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield wsgi_application
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+def test_every_operation_is_fuzzed():
+    assert len(OPERATIONS) >= 48
+    assert {_label(op) for op in OPERATIONS} == {
+        f"{method.upper()} {path}"
+        for path, item in SCHEMA.raw_schema["paths"].items()
+        for method in item
+    }
+
+
+def _label(operation) -> str:
+    return f"{operation.method.upper()} {operation.path}"
+
+
+def _operations():
+    for operation in OPERATIONS:
+        bug = KNOWN_BUGS.get(_label(operation))
+        marks = [pytest.mark.xfail(reason=f"schema bug: {bug}")] if bug else []
+        yield pytest.param(operation, id=_label(operation), marks=marks)
+
+
+@pytest.mark.parametrize("role", FUZZ_ROLES)
+@pytest.mark.parametrize("operation", list(_operations()))
+def test_operation_never_fails_and_matches_its_schema(isolated, wsgi_app, role, operation):
+    headers = {"Authorization": f"Token {isolated.tokens[role]}"}
+
+    @settings(
+        max_examples=CASES_PER_OPERATION,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=_strategy(operation, isolated))
+    def fuzz(case) -> None:
+        with transaction.atomic():
+            response = case.call(app=wsgi_app, headers=headers)
+            transaction.set_rollback(True)
+        case.validate_response(response, checks=CHECKS, headers=headers)
+
+    fuzz()
