@@ -172,6 +172,11 @@ def can_give_release(user: User, match: Match) -> bool:
     return user.is_admin or (user.is_manager and match.specialist.agency_id == _agency_id(user))
 
 
+def can_decline_match(user: User, match: Match) -> bool:
+    """The specialist, or a manager of their home agency, may say no to a match."""
+    return can_give_specialist_consent(user, match) or can_give_release(user, match)
+
+
 def can_complete_match(user: User, match: Match) -> bool:
     return can_manage_need(user, match.need)
 

@@ -40,6 +40,7 @@ from marketplace.models import (
 )
 from marketplace.permissions import (
     can_complete_match,
+    can_decline_match,
     can_give_release,
     can_give_specialist_consent,
     can_manage_need,
@@ -582,7 +583,7 @@ def match_decline(*, actor: User, match: Match, reason: str, comment: str = "") 
     and the approving coordinator are told.
     """
     _visible_or_404(actor, match)
-    if not (can_give_specialist_consent(actor, match) or can_give_release(actor, match)):
+    if not can_decline_match(actor, match):
         raise Forbidden("Only the specialist and their home agency's managers may decline.")
     if reason not in DECLINE_REASONS_FOR_PEOPLE:
         raise InvalidInput(

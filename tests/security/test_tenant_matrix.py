@@ -159,19 +159,6 @@ P("web:notification_read_all", "POST", None, "302", "302", "302", "302", "302")
 # fmt: on
 
 # Cells where the web pages (still being finished) break the rule; strict, so a fix shows.
-KNOWN_WEB_BUGS = {
-    ("web:need_nominate", "specialist", "own"): "nominate does not refuse non-managers",
-    ("web:need_nominate", "specialist", "other"): "nominate does not refuse non-managers",
-    ("web:need_nominate", "manager", "other"): "nominate does not refuse other agencies",
-    ("web:need_nominate", "coordinator", "own"): "nominate does not refuse coordinators",
-    ("web:need_nominate", "coordinator", "other"): "nominate does not refuse coordinators",
-    ("web:match_decline", "coordinator", "own"): "decline validates the form before the rule",
-    ("web:match_decline", "coordinator", "other"): "decline validates the form before the rule",
-    ("web:match_complete", "specialist", "own"): "complete validates the form before the rule",
-    ("web:match_complete", "manager", "own"): "complete validates the form before the rule",
-    ("web:match_complete", "coordinator", "own"): "complete validates the form before the rule",
-    ("web:match_complete", "coordinator", "other"): "complete validates the form before the rule",
-}
 
 
 def _cases():
@@ -181,12 +168,8 @@ def _cases():
             sides = ("own", "other") if probe.obj else ("own",)
             assert len(statuses) == len(sides), (probe, role)
             for side, status in zip(sides, statuses, strict=True):
-                marks = []
-                bug = KNOWN_WEB_BUGS.get((probe.route, role, side))
-                if bug:
-                    marks.append(pytest.mark.xfail(strict=True, reason=f"web bug: {bug}"))
                 name = f"{probe.method}-{probe.route}-{probe.obj or ''}-{role}-{side}"
-                yield pytest.param(probe, role, side, int(status), id=name, marks=marks)
+                yield pytest.param(probe, role, side, int(status), id=name)
 
 
 def test_every_route_has_a_row():

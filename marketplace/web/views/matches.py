@@ -14,6 +14,7 @@ from accounts.errors import Conflict, Forbidden, InvalidInput
 from marketplace.models import MatchStatus
 from marketplace.permissions import (
     can_complete_match,
+    can_decline_match,
     can_give_release,
     can_give_specialist_consent,
     can_review_match,
@@ -156,6 +157,8 @@ def match_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def match_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
     match = match_get(user=request.user, match_id=pk)
+    if not can_decline_match(request.user, match):
+        raise Forbidden("Only the specialist and their home agency's managers may decline.")
     form = DeclineForm(request.POST)
     if form.is_valid():
         try:
@@ -180,6 +183,8 @@ def match_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def match_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
     match = match_get(user=request.user, match_id=pk)
+    if not can_complete_match(request.user, match):
+        raise Forbidden("Only the need's managers may complete the engagement.")
     form = CompleteForm(request.POST)
     if form.is_valid():
         try:

@@ -234,6 +234,8 @@ def need_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def need_nominate(request: HttpRequest, pk: int) -> HttpResponse:
     need = need_get(user=request.user, need_id=pk)
+    if not can_manage_need(request.user, need):
+        raise Forbidden("Only the need's own managers may nominate for it.")
     try:
         specialist_id = int(request.POST.get("specialist", ""))
     except ValueError:

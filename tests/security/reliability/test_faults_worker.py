@@ -13,6 +13,7 @@ import time
 import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -42,8 +43,8 @@ from tests.security.reliability.conftest import wait_for
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[3]
-# A run over this market solves for about six seconds (HiGHS, one core): long enough to
-# be killed in the middle, short enough for CI.
+# A market big enough for a real run; the test holds the run's row lock to catch the
+# worker in the middle of it, whatever the machine's speed.
 SPECIALISTS = 400
 NEEDS = 60
 
@@ -168,6 +169,16 @@ def through_redis():
     app.conf.task_always_eager = previous
 
 
+def _worker_waits_on_a_lock(holder: psycopg.Connection) -> bool:
+    """Whether another session of this database is blocked by the holder's row lock."""
+    row = holder.execute(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+        "AND wait_event_type = 'Lock'"
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def _status(run: MatchingRun) -> str:
     return MatchingRun.objects.values_list("status", flat=True).get(pk=run.pk)
 
@@ -182,11 +193,18 @@ def test_run_whose_worker_is_killed_is_redone_by_another_worker_without_duplicat
     try:
         run = matching_run_start(actor=coordinator)
         assert wait_for(lambda: _status(run) == MatchingRunStatus.RUNNING, timeout=60)
-        time.sleep(0.5)  # well inside the run: loading and solving take seconds
-        assert _status(run) == MatchingRunStatus.RUNNING
+        # Hold the run's row so the worker stops at the start of its write phase (it locks
+        # the row there): it is then provably in the middle of the run when it is killed.
+        with psycopg.connect(_database_url(), autocommit=False) as holder:
+            holder.execute(
+                "SELECT 1 FROM marketplace_matchingrun WHERE id = %s FOR UPDATE", [run.pk]
+            )
+            assert wait_for(lambda: _worker_waits_on_a_lock(holder), timeout=60)
+            assert _status(run) == MatchingRunStatus.RUNNING
 
-        os.kill(first.pid, signal.SIGKILL)
-        first.wait(timeout=10)
+            os.kill(first.pid, signal.SIGKILL)
+            first.wait(timeout=10)
+            holder.rollback()
         assert not Match.objects.filter(matching_run=run).exists()
         assert _status(run) == MatchingRunStatus.RUNNING
 
