@@ -7,6 +7,8 @@ catalogue translates them; messages with values in them stay in English.
 
 from django.utils.translation import gettext, gettext_noop
 
+from accounts.errors import DomainError
+
 SERVICE_MESSAGES = (
     gettext_noop("The need's start date has passed; move it before publishing."),
     gettext_noop("The specialist has already consented to this match."),
@@ -31,3 +33,9 @@ SERVICE_MESSAGES = (
 def in_request_language(message: object) -> str:
     """The message translated when the catalogue knows it, else as the service wrote it."""
     return gettext(str(message))
+
+
+def error_text(error: DomainError) -> str:
+    """A rule violation as one line for a page message: its field messages, else its message."""
+    texts = [in_request_language(m) for values in error.field_errors.values() for m in values]
+    return " ".join(texts) or in_request_language(error.message)

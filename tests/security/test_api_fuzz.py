@@ -40,8 +40,6 @@ CHECKS = [
 
 # Operations owned by areas still being finished, whose fix is theirs; not strict, so the
 # test passes again by itself once they are fixed (then delete the entry).
-KNOWN_BUGS: dict[str, str] = {}
-
 SCHEMA = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
 
@@ -105,9 +103,7 @@ def _label(operation) -> str:
 
 def _operations():
     for operation in OPERATIONS:
-        bug = KNOWN_BUGS.get(_label(operation))
-        marks = [pytest.mark.xfail(reason=f"schema bug: {bug}")] if bug else []
-        yield pytest.param(operation, id=_label(operation), marks=marks)
+        yield pytest.param(operation, id=_label(operation))
 
 
 @pytest.mark.parametrize("role", FUZZ_ROLES)

@@ -33,7 +33,7 @@ from marketplace.services.matches import (
 from marketplace.services.matching_runs import matching_run_start
 from marketplace.web.explain import breakdown_in_words
 from marketplace.web.forms import CompleteForm, DeclineForm, RejectForm
-from marketplace.web.service_messages import in_request_language
+from marketplace.web.service_messages import error_text, in_request_language
 
 # A coordinator rejects in one click by picking one of these; the text is the reason.
 REJECT_REASONS = (
@@ -118,9 +118,7 @@ def match_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         match = match_reject(actor=request.user, match=match, reason=reason)
     except (Conflict, InvalidInput) as error:
-        text = " ".join(
-            in_request_language(m) for v in error.field_errors.values() for m in v
-        ) or in_request_language(error.message)
+        text = error_text(error)
         if request.htmx:
             return _queue_row(request, match, text)
         messages.error(request, text)

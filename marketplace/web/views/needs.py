@@ -26,7 +26,7 @@ from marketplace.services.needs import (
 )
 from marketplace.web.explain import breakdown_in_words
 from marketplace.web.forms import CloseNeedForm, NeedFilterForm, NeedForm, NeedSkillFormSet
-from marketplace.web.service_messages import in_request_language
+from marketplace.web.service_messages import error_text, in_request_language
 
 NEED_FORM_FIELDS = (
     "title",
@@ -224,7 +224,7 @@ def need_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         need_close(actor=request.user, need=need, reason=reason)
     except (Conflict, InvalidInput) as error:
-        messages.error(request, _messages_of(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The need was closed unfilled; the reason is recorded."))
     return redirect("web:need_detail", pk=need.pk)
@@ -245,7 +245,7 @@ def need_nominate(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         match = match_nominate(actor=request.user, need=need, specialist=specialist)
     except (Conflict, InvalidInput) as error:
-        messages.error(request, _messages_of(error))
+        messages.error(request, error_text(error))
         return redirect("web:need_detail", pk=need.pk)
     messages.success(
         request,
@@ -253,8 +253,3 @@ def need_nominate(request: HttpRequest, pk: int) -> HttpResponse:
         % {"name": specialist.user.name},
     )
     return redirect("web:match_detail", pk=match.pk)
-
-
-def _messages_of(error: Conflict | InvalidInput) -> str:
-    texts = [in_request_language(m) for values in error.field_errors.values() for m in values]
-    return " ".join(texts) or in_request_language(error.message)
