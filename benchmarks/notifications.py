@@ -16,17 +16,11 @@ Prints both rates and their ratio. Cleans up the rows it made.
 from __future__ import annotations
 
 import argparse
-import os
 import threading
 import time
 import uuid
 
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
-    import django
-
-    django.setup()
+from benchmarks.synthetic import setup_django
 
 
 def wait_until(predicate, timeout: float, interval: float = 0.05) -> bool:
@@ -54,7 +48,6 @@ def main() -> None:
     from celery.signals import task_postrun
     from django.conf import settings
     from django.core import mail
-    from django.core.management import call_command
     from django.db import transaction
 
     from accounts.models import Agency, Role, User
@@ -64,7 +57,6 @@ def main() -> None:
 
     if not settings.REDIS_URL:
         raise SystemExit("Set REDIS_URL: the benchmark needs a real broker and worker.")
-    call_command("migrate", verbosity=0, skip_checks=True)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
     app.conf.task_always_eager = False

@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/h7 .venv/bin/python -m benchmarks.reports \
         --engagements 100000 --requests 20
 
-Run `manage.py migrate` on the database first. Writes `--agencies` agencies (slug
+Writes `--agencies` agencies (slug
 prefix "bench-reports-"), their specialists with skills, one need per two engagements
 (filled or closed, published in the year, each with one required skill) and
 `--engagements` completed matches with their engagement records spread over the year,
@@ -17,23 +17,17 @@ removes them.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import time
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 
+from benchmarks.synthetic import setup_django
+
 BATCH = 5000
 SLUG_PREFIX = "bench-reports-"
 YEAR = 2027
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
-    import django
-
-    django.setup()
 
 
 def reset() -> None:

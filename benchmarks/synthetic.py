@@ -33,11 +33,16 @@ OTHER_LEVELS = (0.30, 0.35, 0.20, 0.10, 0.05)
 LANGUAGES = (("sv", 0.95), ("en", 0.80), ("fi", 0.04), ("ar", 0.03), ("de", 0.03))
 
 
-def setup_django() -> None:
+def setup_django(*, migrate: bool = True) -> None:
+    """Django set up on the configured database, its schema brought up to date."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
     import django
 
     django.setup()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", "--noinput", verbosity=0)
 
 
 @dataclass(frozen=True)
