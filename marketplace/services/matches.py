@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accounts.models import Role, User
 from marketplace.audit import audit_record
+from marketplace.bulk_copy import bulk_insert
 from marketplace.capacity import Window, free_segments
 from marketplace.models import (
     ACTIVE_MATCH_STATUSES,
@@ -282,19 +283,22 @@ def matches_propose_from_run(*, run: MatchingRun, proposals: Sequence[Proposal])
                 matching_run=run,
             )
         )
-    created = Match.objects.bulk_create(new)
+    created = bulk_insert(Match, new)
     request_id = current_request_id()
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor=None,
-            action="match.propose",
-            object_type=Match._meta.label_lower,
-            object_id=str(match.pk),
-            before=None,
-            after={**_snapshot(match), "matching_run_id": run.pk, "score": match.score},
-            request_id=request_id,
-        )
-        for match in created
+    bulk_insert(
+        AuditEvent,
+        [
+            AuditEvent(
+                actor=None,
+                action="match.propose",
+                object_type=Match._meta.label_lower,
+                object_id=str(match.pk),
+                before=None,
+                after={**_snapshot(match), "matching_run_id": run.pk, "score": match.score},
+                request_id=request_id,
+            )
+            for match in created
+        ],
     )
     if run.requested_by_id:
         notify(
