@@ -33,7 +33,8 @@ lint: $(STAMP)
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/delad_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: bench-load bench-shortlist bench-matching bench-notifications bench-reports
+.PHONY: bench-load bench-shortlist bench-matching bench-matching-large bench-matching-contention
+.PHONY: bench-notifications bench-reports
 
 bench-load: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m benchmarks.load
@@ -43,6 +44,13 @@ bench-shortlist: $(STAMP)
 
 bench-matching: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m benchmarks.matching_run --needs 2000 --specialists 20000
+
+# Each scale keeps its own database, so switching scales does not regenerate the other.
+bench-matching-large: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL)_large REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m benchmarks.matching_run --needs 10000 --specialists 100000
+
+bench-matching-contention: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL)_contention REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m benchmarks.matching_run --needs 2000 --specialists 5000
 
 bench-notifications: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m benchmarks.notifications --fanout 10000

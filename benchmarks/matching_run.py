@@ -79,8 +79,11 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ.pop("REDIS_URL", None)  # the task runs in this process, so it is measured
+    from benchmarks.load import ensure_database
     from benchmarks.synthetic import setup_django
 
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        ensure_database(os.environ["DATABASE_URL"])
     setup_django()
     from django.conf import settings
 

@@ -186,7 +186,7 @@ MATCHING_WEIGHTS = {
 }
 # Fairness: the largest share of one agency's shareable specialists a global run lends at once.
 MATCHING_AGENCY_OUTFLOW_CAP = env.float("MATCHING_AGENCY_OUTFLOW_CAP", default=0.5)
-MATCHING_TIME_LIMIT_SECONDS = env.float("MATCHING_TIME_LIMIT_SECONDS", default=45.0)
+MATCHING_TIME_LIMIT_SECONDS = env.float("MATCHING_TIME_LIMIT_SECONDS", default=50.0)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:

@@ -30,13 +30,17 @@ around the solver, each one a bound or a proof, never a heuristic:
    bounds every assignment from above.
 2. Cover rows. At most t of one week's pairs asking more than free/(t+1) fit together
    (t = 1, 2, 3). Implied by the knapsack for 0/1 choices, not for fractions: added to
-   the subset's model they cut most of the LP's gap, and the LP with them, priced
-   again over all pairs, gives a tighter UB.
-3. The MIP over the subset (value z). For any feasible 0/1 x,
-   score·x ≤ UB + Σ_{rc_p<0} rc_p x_p, so a pair with rc_p < −(UB − z) cannot be part
-   of a better assignment. When the other pairs that could are few, the MIP over them
-   too proves the optimum (gap 0); otherwise the answer comes with the proven bound
-   max(MIP bound over the subset, UB + the best excluded rc) and its gap.
+   the subset's model they cut most of the LP's gap; column generation runs again over
+   this model until nothing prices out (or its share of the time is spent).
+3. The MIP over the subset (value z).
+4. The proof. Where the LP solution is fractional (a few dozen needs and specialists
+   at 2,000 × 20,000), a Lagrangian bound keeps those needs' and specialists' rows as
+   0/1 constraints (a small MIP) and prices every other row with its dual; it closes
+   nearly all of the LP's gap. For any feasible 0/1 x and the reduced costs rc' of that
+   pricing, score·x ≤ B + Σ_{rc'_p<0} rc'_p x_p, so a pair with rc'_p < −(B − z) cannot
+   be part of a better assignment. When the other pairs that could are few, the MIP over
+   them too proves the optimum (gap 0); otherwise the answer comes with the proven bound
+   and its gap.
 
 Each solve sees only the rows that can bind on its pairs (a need with more candidates
 than places, a specialist week whose pairs do not all fit, an agency week with more pairs
@@ -72,7 +76,10 @@ COVER_LEVELS = (1, 2, 3)
 # Share of the time limit the LP's column generation may use before the MIP starts.
 PRICING_SHARE = 0.3
 # Share of the time limit kept for the MIP whatever the LP steps took.
-MIP_SHARE = 0.5
+MIP_SHARE = 0.6
+# Share of the time limit the fractional cluster's bound may take (a tenth of a second at
+# 2,000 needs; at 10,000 its MIP is large, and a time-limited one still gives a bound).
+CLUSTER_SHARE = 0.1
 # The proving MIP runs when the pairs that could still beat the first answer number at
 # most this many times the first MIP's columns.
 WIDE_MIP_FACTOR = 2
@@ -386,8 +393,10 @@ def solve_model(model: AssignmentModel, *, time_limit: float) -> tuple[np.ndarra
     }
 
 
-def solve_lp(model: AssignmentModel, *, time_limit: float) -> tuple[float, np.ndarray, float]:
-    """The LP relaxation of a model: (optimum, row duals y ≥ 0, seconds)."""
+def solve_lp(
+    model: AssignmentModel, *, time_limit: float
+) -> tuple[float, np.ndarray, np.ndarray, float]:
+    """The LP relaxation of a model: (optimum, row duals y ≥ 0, column values, seconds)."""
     started = time.perf_counter()
     has_rows = model.a.shape[0] > 0
     result = linprog(
@@ -404,7 +413,7 @@ def solve_lp(model: AssignmentModel, *, time_limit: float) -> tuple[float, np.nd
     if result.status != 0:
         raise AssignmentError(f"the LP relaxation failed: {result.message}")
     duals = -np.asarray(result.ineqlin.marginals) if has_rows else np.zeros(0)
-    return -float(result.fun), np.maximum(duals, 0.0), seconds
+    return -float(result.fun), np.maximum(duals, 0.0), np.asarray(result.x), seconds
 
 
 def _window_sums(
@@ -539,6 +548,75 @@ def _best_per_need_bound(problem: AssignmentProblem) -> float:
     return float(np.maximum(problem.pair_score[best], 0.0).sum())
 
 
+def _cluster_bound(
+    problem: AssignmentProblem,
+    model: AssignmentModel,
+    y: np.ndarray,
+    lp_x: np.ndarray,
+    *,
+    time_limit: float,
+) -> tuple[float, np.ndarray, int] | None:
+    """A bound tighter than the LP's where its solution is fractional: (bound, penalty, pairs).
+
+    Lagrangian relaxation, exact on the cluster C of needs and specialists with a
+    fractional pair: the rows of C (its needs' rows, its specialists' capacity and cover
+    rows) stay, as constraints on 0/1 choices; every other row is priced with its dual.
+    For any assignment x, with rc' the reduced costs under the duals of the other rows,
+
+        score·x ≤ y'·b + max{rc'·z : z ∈ {0,1}, z meets C's rows} + Σ_{p ∉ C} max(rc'_p, 0)
+                  + Σ_{rc'_p < 0} rc'_p x_p
+
+    The max is a small MIP (only C's pairs with rc' > 0), solved by HiGHS; its proven
+    bound stands in when the time limit strikes. None when there is no fractional pair,
+    nothing to gain, or no time.
+    """
+    fractional = model.columns[(lp_x > 1e-6) & (lp_x < 1 - 1e-6)]
+    if not fractional.shape[0] or time_limit <= 0:
+        return None
+    needs = np.unique(problem.pair_need[fractional])
+    specialists = np.unique(problem.pair_specialist[fractional])
+    kind, key = model.row_kind, model.row_key
+    kept_rows = ((kind == 0) & np.isin(key, needs)) | (
+        (kind != 0) & (kind != 2) & np.isin(key, specialists)
+    )
+    priced_y = np.where(kept_rows, 0.0, y)
+    penalty = reduced_costs(problem, model, priced_y)
+    touches = np.isin(problem.pair_need, needs) | np.isin(problem.pair_specialist, specialists)
+    pairs = np.flatnonzero(touches & (penalty > RC_TOLERANCE))
+    # The cluster's MIP: its needs keep their headcount and its specialists their weeks'
+    # capacity; a pair of any other specialist gets a specialist of its own with room
+    # to spare, and any other need a headcount that never binds, so no row of theirs
+    # is built.
+    specialist = problem.pair_specialist[pairs].astype(np.int64)
+    own = np.isin(specialist, specialists)
+    sub_specialist = np.empty(pairs.shape[0], dtype=np.int64)
+    sub_specialist[own] = np.searchsorted(specialists, specialist[own])
+    others = int((~own).sum())
+    sub_specialist[~own] = specialists.shape[0] + np.arange(others)
+    roomy = np.full((others, problem.n_weeks), 100, dtype=problem.free_by_week.dtype)
+    headcount = np.full(problem.need_headcount.shape[0], pairs.shape[0] + 1, dtype=np.int64)
+    headcount[needs] = problem.need_headcount[needs]
+    cluster = AssignmentProblem(
+        pair_need=problem.pair_need[pairs],
+        pair_specialist=sub_specialist,
+        pair_score=penalty[pairs],
+        pair_percent=problem.pair_percent[pairs],
+        pair_week_first=problem.pair_week_first[pairs],
+        pair_week_last=problem.pair_week_last[pairs],
+        need_headcount=headcount,
+        free_by_week=np.vstack([problem.free_by_week[specialists], roomy]),
+    )
+    try:
+        x, info = solve_model(build_model(cluster), time_limit=time_limit)
+    except AssignmentError:
+        return None
+    inner = float(penalty[pairs][x].sum()) if info["status"] == "optimal" else info["dual_bound"]
+    if inner is None:
+        return None
+    outside = float(np.maximum(penalty[~touches], 0.0).sum())
+    return float(priced_y @ model.b_upper) + inner + outside, penalty, int(pairs.shape[0])
+
+
 def _empty_result() -> AssignmentResult:
     return AssignmentResult(
         chosen=np.zeros(0, dtype=np.int64),
@@ -577,15 +655,15 @@ def solve_assignment(problem: AssignmentProblem, *, time_limit: float) -> Assign
         seconds["build"] += time.perf_counter() - started
         return model
 
-    def lp(model: AssignmentModel, until: float) -> tuple[float, np.ndarray] | None:
+    def lp(model: AssignmentModel, until: float) -> tuple[float, np.ndarray, np.ndarray] | None:
         if until - time.perf_counter() <= 0:
             return None
         try:
-            value, duals, spent = solve_lp(model, time_limit=until - time.perf_counter())
+            value, duals, x, spent = solve_lp(model, time_limit=until - time.perf_counter())
         except AssignmentError:  # out of time: keep the last round's figures
             return None
         seconds["solver"] += spent
-        return value, duals
+        return value, duals, x
 
     # 1. Column generation over the plain rows: the LP relaxation over all pairs.
     in_model = _first_columns(problem)
@@ -598,7 +676,7 @@ def solve_assignment(problem: AssignmentProblem, *, time_limit: float) -> Assign
         solved = lp(model, pricing_deadline)
         if solved is None:
             break
-        value, y = solved
+        value, y, _x = solved
         rc = reduced_costs(problem, model, y)
         # Valid for any duals y ≥ 0; equal to the LP optimum once nothing prices out.
         upper = min(upper, float(y @ model.b_upper + np.maximum(rc, 0.0).sum()))
@@ -608,31 +686,54 @@ def solve_assignment(problem: AssignmentProblem, *, time_limit: float) -> Assign
             break
         in_model |= _best_per_need(problem, wanted, rc)
 
-    # 2. The same pairs with the cover rows: the model the MIP solves, and (for any
-    # duals y ≥ 0) the bound UB = y·b + Σ_p max(rc_p, 0) over every pair.
+    # 2. Column generation again, with the cover rows: the model the MIP solves, and
+    # (for any duals y ≥ 0) the bound UB = y·b + Σ_p max(rc_p, 0) over every pair.
     model = build(in_model, covers=True)
+    cover_deadline = deadline - MIP_SHARE * budget
+    priced: tuple[AssignmentModel, np.ndarray, np.ndarray] | None = None  # model, y, LP x
     rc = None
-    solved = lp(model, deadline - MIP_SHARE * budget)
-    if solved is not None:
-        y = solved[1]
+    priced_bound = upper
+    while (solved := lp(model, cover_deadline)) is not None:
+        _value, y, lp_x = solved
+        priced = (model, y, lp_x)
         rc = reduced_costs(problem, model, y)
-        upper = min(upper, float(y @ model.b_upper + np.maximum(rc, 0.0).sum()))
+        priced_bound = float(y @ model.b_upper + np.maximum(rc, 0.0).sum())
+        upper = min(upper, priced_bound)
+        wanted = ~in_model & (rc > RC_TOLERANCE)
+        if not wanted.any() or time.perf_counter() >= cover_deadline:
+            break
+        in_model |= _best_per_need(problem, wanted, rc)
+        model = build(in_model, covers=True)
 
-    # 3. The MIP over these pairs; then, if only a few other pairs could beat it, the MIP
-    # over those too, which proves the optimum; else a proven bound for them.
+    # 3. The MIP over these pairs.
     x, info = solve_model(model, time_limit=deadline - time.perf_counter())
     seconds["solver"] += info["seconds"]
     objective = float(problem.pair_score[model.columns[x]].sum())
-    inside_bound = objective if info["status"] == "optimal" else info["dual_bound"]
-    inside_bound = upper if inside_bound is None else min(inside_bound, upper)
-    outside_bound = upper
+    bound = upper  # no assignment scores more
     mip_rounds = 1
-    if rc is not None:
-        could_improve = ~in_model & (rc >= -(upper - objective) - RC_TOLERANCE)
+    cluster_pairs = 0
+    if priced is not None and info["status"] == "optimal":
+        # 4. A tighter bound where the LP is fractional, then the proof. Any assignment
+        # using a pair p outside the model scores at most `priced_bound + penalty_p`
+        # when penalty_p < 0, so only the pairs with penalty_p ≥ −(bound − objective)
+        # could beat the MIP's answer: when they are few, the MIP over them as well is
+        # the optimum over every pair.
+        penalty = rc
+        started = time.perf_counter()
+        cluster = _cluster_bound(
+            problem,
+            *priced,
+            time_limit=min(deadline - time.perf_counter(), CLUSTER_SHARE * budget),
+        )
+        seconds["solver"] += time.perf_counter() - started
+        if cluster is not None and cluster[0] < priced_bound:
+            priced_bound, penalty, cluster_pairs = cluster
+            bound = min(bound, priced_bound)
+        could_improve = ~in_model & (penalty >= -(priced_bound - objective) - RC_TOLERANCE)
         extra = int(could_improve.sum())
-        outside = ~in_model & ~could_improve
-        outside_bound = min(upper, upper + float(rc[outside].max())) if outside.any() else -np.inf
-        if extra and info["status"] == "optimal" and extra <= WIDE_MIP_FACTOR * model.n_columns:
+        if extra == 0:
+            bound = objective
+        elif extra <= WIDE_MIP_FACTOR * model.n_columns:
             wider = build(in_model | could_improve, covers=True)
             try:
                 wider_x, wider_info = solve_model(wider, time_limit=deadline - time.perf_counter())
@@ -642,20 +743,17 @@ def solve_assignment(problem: AssignmentProblem, *, time_limit: float) -> Assign
                 mip_rounds = 2
                 seconds["solver"] += wider_info["seconds"]
                 wider_objective = float(problem.pair_score[wider.columns[wider_x]].sum())
-                bound = wider_objective if wider_info["status"] == "optimal" else None
-                bound = wider_info["dual_bound"] if bound is None else bound
-                inside_bound = upper if bound is None else min(bound, upper)
+                # Assignments with an excluded pair score below `objective`.
+                if wider_info["status"] == "optimal":
+                    bound = max(wider_objective, objective)
+                elif wider_info["dual_bound"] is not None:
+                    bound = min(bound, max(wider_info["dual_bound"], objective))
                 if wider_objective >= objective:
                     model, x, objective, info = wider, wider_x, wider_objective, wider_info
-                extra = 0
-        if extra:
-            outside_bound = upper  # pairs that could beat it were left out
-    else:
-        outside_bound = upper
 
     chosen = model.columns[x]
     chosen = chosen[np.lexsort((problem.pair_specialist[chosen], problem.pair_need[chosen]))]
-    dual_bound = max(objective, inside_bound, outside_bound)
+    dual_bound = max(objective, bound)
     gap = 0.0 if dual_bound <= objective + 1e-9 else (dual_bound - objective) / dual_bound
     return AssignmentResult(
         chosen=chosen,
@@ -672,6 +770,7 @@ def solve_assignment(problem: AssignmentProblem, *, time_limit: float) -> Assign
             "lp_converged": lp_bound is not None,
             "mip_rounds": mip_rounds,
             "mip_status": info["status"],
+            "cluster_bound_pairs": cluster_pairs,
             **{f"final_{k}": v for k, v in model.stats.items()},
         },
         final_model=model,

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from marketplace.matching.assignment import (
     AssignmentError,
     AssignmentProblem,
+    _cluster_bound,
+    _first_columns,
     build_model,
     solve_assignment,
     solve_lp,
@@ -205,9 +207,28 @@ def test_assignment_agrees_with_the_whole_model_solved_directly(seed: int) -> No
 def test_assignment_lp_bound_is_the_lp_relaxation_of_the_whole_model(seed: int) -> None:
     problem = _random_problem(seed, 80, 50)
     whole = build_model(problem, covers=False)
-    lp_value, _duals, _seconds = solve_lp(whole, time_limit=TIME_LIMIT)
+    lp_value, _duals, _x, _seconds = solve_lp(whole, time_limit=TIME_LIMIT)
     result = solve_assignment(problem, time_limit=TIME_LIMIT)
     assert result.lp_bound == pytest.approx(lp_value, abs=1e-5)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_cluster_bound_holds_for_the_optimum_and_each_pair_it_would_exclude(seed: int) -> None:
+    """score·x ≤ bound + Σ_{penalty_p < 0} penalty_p·x_p for the optimal x: what lets a run
+    leave out the pairs whose penalty is below −(bound − its total) and still be exact."""
+    problem = _random_problem(seed, 80, 50)
+    x, info = solve_model(build_model(problem), time_limit=TIME_LIMIT)
+    assert info["status"] == "optimal"
+    optimum = float(problem.pair_score[x].sum())
+    subset = build_model(problem, np.flatnonzero(_first_columns(problem)))
+    _value, duals, lp_x, _seconds = solve_lp(subset, time_limit=TIME_LIMIT)
+
+    cluster = _cluster_bound(problem, subset, duals, lp_x, time_limit=TIME_LIMIT)
+
+    assert cluster is not None  # random instances of this size have a fractional LP
+    bound, penalty, _pairs = cluster
+    assert bound >= optimum - 1e-6
+    assert optimum <= bound + float(np.minimum(penalty[x], 0.0).sum()) + 1e-6
 
 
 def test_assignment_that_cannot_finish_in_time_raises() -> None:
