@@ -69,6 +69,9 @@ class ScenarioUser(FastHttpUser):
         need = random.choice(FIXTURE["needs"])
         self._get(f"/api/v1/needs/{need}/candidates/?limit=10", _token("coordinator"), "candidates")
 
+    def page_floor(self) -> None:
+        self._get("/tillganglighet/", _session("specialist"), "page_floor")
+
     def dashboard_specialist(self) -> None:
         self._get("/", _session("specialist"), "dashboard_specialist")
 

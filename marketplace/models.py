@@ -126,7 +126,14 @@ class SpecialistSkill(models.Model):
 
     class Meta:
         ordering = ["skill__name"]
-        indexes = [models.Index(fields=["skill", "level"], name="specskill_skill_level_idx")]
+        indexes = [
+            models.Index(fields=["skill", "level"], name="specskill_skill_level_idx"),
+            # The directory's skill filter: one skill's holders in specialist order, levels
+            # read from the index, so "skill ≥ level, first 50 by id" stops after 50.
+            models.Index(
+                fields=["skill", "specialist"], include=["level"], name="specskill_skill_spec_idx"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["specialist", "skill"], name="specskill_unique_skill"),
             models.CheckConstraint(
@@ -154,7 +161,12 @@ class Availability(models.Model):
         ordering = ["start"]
         verbose_name_plural = "availabilities"
         indexes = [
-            models.Index(fields=["specialist", "start", "end"], name="avail_spec_period_idx")
+            # Capacity rides along so the directory's availability filter reads only the index.
+            models.Index(
+                fields=["specialist", "start", "end"],
+                include=["capacity_percent"],
+                name="avail_spec_period_cap_idx",
+            )
         ]
         constraints = [
             models.CheckConstraint(

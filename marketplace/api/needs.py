@@ -10,9 +10,11 @@ from accounts.errors import Forbidden, InvalidInput
 from accounts.models import Agency
 from marketplace.api.filters import NeedFilter
 from marketplace.api.middleware import MAX_ID
+from marketplace.api.pagination import BAD_CURSOR, KeysetPagination
+from marketplace.api.representation import iso_date, iso_datetime
 from marketplace.models import Clearance, Need, Region
 from marketplace.permissions import can_manage_need
-from marketplace.selectors.needs import need_get, need_list
+from marketplace.selectors.needs import need_get, need_list, need_page_with_skills
 from marketplace.services.needs import (
     CLOSE_REASONS,
     NeedSkillSpec,
@@ -69,6 +71,38 @@ class NeedOutputSerializer(serializers.ModelSerializer):
             "unfilled_reason",
             "published_at",
         ]
+
+    def to_representation(self, need: Need) -> dict:
+        # By hand, in the order of Meta.fields: walking DRF's fields per row cost more than
+        # the queries on a page of 50. tests/marketplace/profiles/test_output_serializers.py
+        # holds it equal to the declared fields.
+        # A list page loads skills for all its rows at once (`skill_rows`); one object alone
+        # has them prefetched.
+        skills = getattr(need, "skill_rows", None)
+        if skills is None:
+            skills = need.skill_requirements.all()
+        return {
+            "id": need.pk,
+            "agency": need.agency_id,
+            "title": need.title,
+            "description": need.description,
+            "skills": [
+                {"skill": row.skill_id, "min_level": row.min_level, "required": row.required}
+                for row in skills
+            ],
+            "start": iso_date(need.start),
+            "end": iso_date(need.end),
+            "capacity_percent": need.capacity_percent,
+            "headcount": need.headcount,
+            "clearance_required": need.clearance_required,
+            "languages": need.languages,
+            "region": need.region,
+            "remote_ok": need.remote_ok,
+            "allow_own_agency": need.allow_own_agency,
+            "status": need.status,
+            "unfilled_reason": need.unfilled_reason,
+            "published_at": iso_datetime(need.published_at),
+        }
 
 
 class NeedUpdateSerializer(serializers.Serializer):
@@ -134,15 +168,21 @@ class NeedListCreateView(generics.ListAPIView):
     serializer_class = NeedOutputSerializer
     filterset_class = NeedFilter
     ordering_fields = ["id", "start", "end", "created_at", "published_at", "title", "status"]
+    ordering = ["-created_at", "-id"]
+    pagination_class = KeysetPagination
 
     def get_queryset(self) -> QuerySet[Need]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Need.objects.none()
-        return need_list(user=self.request.user)
+        return need_list(user=self.request.user).prefetch_related(None)
+
+    def paginate_queryset(self, queryset: QuerySet[Need]) -> list[Need]:
+        return need_page_with_skills(needs=super().paginate_queryset(queryset))
 
     @extend_schema(
         summary="List visible needs",
-        responses={200: NeedOutputSerializer(many=True), 400: ERRORS[400]},
+        description="Pages by cursor: follow `next` and `previous`; there is no total count.",
+        responses={200: NeedOutputSerializer(many=True), 400: ERRORS[400], 404: BAD_CURSOR},
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)

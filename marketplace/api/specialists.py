@@ -10,9 +10,15 @@ from accounts.errors import Forbidden, InvalidInput
 from accounts.models import User
 from marketplace.api.filters import SpecialistFilter
 from marketplace.api.middleware import MAX_ID
+from marketplace.api.pagination import BAD_CURSOR, KeysetPagination
+from marketplace.api.representation import iso_date
 from marketplace.models import Clearance, Region, Specialist
 from marketplace.permissions import can_create_specialists, can_edit_specialist_profile
-from marketplace.selectors.specialists import specialist_get, specialist_list
+from marketplace.selectors.specialists import (
+    specialist_get,
+    specialist_list,
+    specialist_page_with_skills,
+)
 from marketplace.services.specialists import SkillLevel, specialist_create, specialist_update
 
 ERRORS = {
@@ -62,6 +68,42 @@ class SpecialistOutputSerializer(serializers.ModelSerializer):
             "max_share_percent",
         ]
 
+    def to_representation(self, specialist: Specialist) -> dict:
+        # By hand, in the order of Meta.fields: walking DRF's fields per row cost more than
+        # the queries on a page of 50. tests/marketplace/profiles/test_output_serializers.py
+        # holds it equal to the declared fields.
+        # A list page loads skills for all its rows at once (`skill_rows`); one object alone
+        # has them prefetched.
+        skills = getattr(specialist, "skill_rows", None)
+        if skills is None:
+            skills = specialist.skill_levels.all()
+        return {
+            "id": specialist.pk,
+            "user": specialist.user_id,
+            "name": specialist.user.name,
+            "email": self.get_email(specialist),
+            "phone": self.get_phone(specialist),
+            "agency": specialist.agency_id,
+            "title": specialist.title,
+            "summary": specialist.summary,
+            "skills": [{"skill": row.skill_id, "level": row.level} for row in skills],
+            "clearance": specialist.clearance,
+            "clearance_expires": iso_date(specialist.clearance_expires),
+            "languages": specialist.languages,
+            "region": specialist.region,
+            "remote_ok": specialist.remote_ok,
+            "shareable": specialist.shareable,
+            "max_share_percent": specialist.max_share_percent,
+        }
+
+    # What a list loads per row: the output's columns and those of every ordering, not the
+    # user's password hash, login times and the like.
+    COLUMNS = (
+        *("id", "user_id", "agency_id", "title", "summary", "phone", "clearance"),
+        *("clearance_expires", "languages", "region", "remote_ok", "shareable"),
+        *("max_share_percent", "user__name", "user__email"),
+    )
+
     # The selector annotates `contact_visible`; contact details never leave without it.
     def get_email(self, specialist: Specialist) -> str | None:
         return specialist.user.email if getattr(specialist, "contact_visible", False) else None
@@ -106,16 +148,25 @@ class SpecialistListCreateView(generics.ListAPIView):
     filterset_class = SpecialistFilter
     ordering_fields = ["id", "name", "title", "agency", "region", "max_share_percent"]
     ordering = ["id"]
+    pagination_class = KeysetPagination
 
     def get_queryset(self) -> QuerySet[Specialist]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Specialist.objects.none()
-        return specialist_list(user=self.request.user)
+        return (
+            specialist_list(user=self.request.user)
+            .prefetch_related(None)
+            .only(*SpecialistOutputSerializer.COLUMNS)
+        )
+
+    def paginate_queryset(self, queryset: QuerySet[Specialist]) -> list[Specialist]:
+        return specialist_page_with_skills(specialists=super().paginate_queryset(queryset))
 
     @extend_schema(
         summary="List visible specialists",
-        description="Email and phone are null unless you may see the specialist's contact details.",
-        responses={200: SpecialistOutputSerializer(many=True), 400: ERRORS[400]},
+        description="Email and phone are null unless you may see the specialist's contact "
+        "details. Pages by cursor: follow `next` and `previous`; there is no total count.",
+        responses={200: SpecialistOutputSerializer(many=True), 400: ERRORS[400], 404: BAD_CURSOR},
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)

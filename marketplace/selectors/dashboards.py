@@ -18,9 +18,10 @@ from marketplace.models import (
     Need,
     NeedStatus,
     Specialist,
+    SpecialistSkill,
 )
 from marketplace.permissions import can_run_matching
-from marketplace.selectors.matches import match_list
+from marketplace.selectors.matches import match_list, match_list_of_own_agency
 from marketplace.selectors.matching_runs import matching_run_list
 from marketplace.selectors.needs import need_list
 from marketplace.selectors.specialists import availability_list
@@ -29,21 +30,76 @@ from marketplace.selectors.specialists import availability_list
 PROFILE_PARTS = ("title", "summary", "skills", "languages", "region", "availability")
 
 
+# How many rows a dashboard list shows before it links to the whole list.
+DASHBOARD_ROWS = 5
+
+
 @dataclass
 class ProfileCompleteness:
     percent: int
     missing: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Preview:
+    """The first rows of a list for a dashboard, and whether there are more."""
+
+    rows: list
+    more: bool
+
+
+# What web/partials/match_table.html shows of a match: the rest of the match, its need and
+# its specialist (texts, JSON breakdowns, password hashes) is not worth loading per row.
+MATCH_TABLE_FIELDS = (
+    "id",
+    "status",
+    "start",
+    "end",
+    "capacity_percent",
+    "created_at",
+    "need__title",
+    "specialist__user__name",
+)
+
+
+def for_match_table(matches: QuerySet[Match]) -> QuerySet[Match]:
+    return matches.only(*MATCH_TABLE_FIELDS)
+
+
+def preview(queryset: QuerySet, *, size: int = DASHBOARD_ROWS) -> Preview:
+    # One row past the preview says "there are more" without counting them all.
+    rows = list(queryset[: size + 1])
+    return Preview(rows=rows[:size], more=len(rows) > size)
+
+
+def specialist_with_profile_state(*, user: User) -> Specialist | None:
+    """The user's profile with its agency and what profile_completeness asks, in one query."""
+    today = timezone.localdate()
+    return (
+        Specialist.objects.filter(user=user)
+        .select_related("agency")
+        .annotate(
+            has_skills=Exists(SpecialistSkill.objects.filter(specialist=OuterRef("pk"))),
+            has_coming_availability=Exists(
+                Availability.objects.filter(specialist=OuterRef("pk"), end__gte=today)
+            ),
+        )
+        .first()
+    )
+
+
 def profile_completeness(*, specialist: Specialist) -> ProfileCompleteness:
-    """The share of PROFILE_PARTS the specialist has filled in, and which are missing."""
+    """The share of PROFILE_PARTS the specialist has filled in, and which are missing.
+
+    Takes the profile as `specialist_with_profile_state` loads it.
+    """
     present = {
         "title": bool(specialist.title.strip()),
         "summary": bool(specialist.summary.strip()),
-        "skills": specialist.skill_levels.exists(),
+        "skills": specialist.has_skills,
         "languages": bool(specialist.languages),
         "region": bool(specialist.region) or specialist.remote_ok,
-        "availability": specialist.availabilities.filter(end__gte=timezone.localdate()).exists(),
+        "availability": specialist.has_coming_availability,
     }
     missing = [part for part in PROFILE_PARTS if not present[part]]
     percent = round(100 * (len(PROFILE_PARTS) - len(missing)) / len(PROFILE_PARTS))
@@ -87,29 +143,24 @@ def agency_needs_by_status(*, user: User) -> dict[str, int]:
 def lent_out(*, user: User) -> QuerySet[Match]:
     """The agency's specialists committed to other agencies' needs (approved or accepted)."""
     return (
-        match_list(user=user)
-        .filter(
-            specialist__agency_id=user.agency_id,
-            status__in=(MatchStatus.APPROVED, MatchStatus.ACCEPTED),
-        )
+        match_list_of_own_agency(user=user, side="specialist")
+        .filter(status__in=(MatchStatus.APPROVED, MatchStatus.ACCEPTED))
         .exclude(need__agency_id=user.agency_id)
     )
 
 
 def borrowed(*, user: User) -> QuerySet[Match]:
     return (
-        match_list(user=user)
-        .filter(need__agency_id=user.agency_id, status=MatchStatus.ACCEPTED)
+        match_list_of_own_agency(user=user, side="need")
+        .filter(status=MatchStatus.ACCEPTED)
         .exclude(specialist__agency_id=user.agency_id)
     )
 
 
 def awaiting_release(*, user: User) -> QuerySet[Match]:
     """Approved matches of the manager's own specialists that still need their release."""
-    return match_list(user=user).filter(
-        specialist__agency_id=user.agency_id,
-        status=MatchStatus.APPROVED,
-        release_at__isnull=True,
+    return match_list_of_own_agency(user=user, side="specialist").filter(
+        status=MatchStatus.APPROVED, release_at__isnull=True
     )
 
 
@@ -130,6 +181,7 @@ def open_needs_without_candidates(*, user: User) -> QuerySet[Need]:
         .filter(status=NeedStatus.OPEN)
         .filter(~Exists(active))
         .select_related("agency")
+        .prefetch_related(None)  # the dashboard lists no skills
         .order_by("start", "id")
     )
 

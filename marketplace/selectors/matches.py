@@ -45,6 +45,25 @@ def match_list(*, user: User) -> QuerySet[Match]:
     )
 
 
+def match_list_of_own_agency(*, user: User, side: str) -> QuerySet[Match]:
+    """Matches with the manager's own agency on one `side` (`"specialist"` or `"need"`).
+
+    Every such match is visible to the manager under `match_visibility`, which is left off
+    here: its OR of both sides hides from PostgreSQL that one side already holds, and the
+    planner then hashes every match of the status instead of reading the newest by index.
+    Any other role gets nothing.
+    """
+    if side not in ("specialist", "need"):
+        raise ValueError(f"side is 'specialist' or 'need', not {side!r}")
+    if not (user.is_manager and user.agency_id):
+        return Match.objects.none()
+    return (
+        Match.objects.filter(**{f"{side}__agency_id": user.agency_id})
+        .select_related("need", "specialist", "specialist__user")
+        .order_by("-created_at", "-id")
+    )
+
+
 def match_get(*, user: User, match_id: int) -> Match:
     """One visible match, or NotFound for a missing or hidden one alike."""
     match = match_list(user=user).filter(pk=match_id).first()

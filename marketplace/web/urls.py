@@ -26,6 +26,7 @@ urlpatterns = [
     path("matches/<int:pk>/accept/", matches.match_accept_view, name="match_accept"),
     path("matches/<int:pk>/decline/", matches.match_decline_view, name="match_decline"),
     path("matches/<int:pk>/complete/", matches.match_complete_view, name="match_complete"),
+    path("matches/<slug:group>/", matches.match_group_list, name="match_group"),
     path("approvals/", matches.approvals, name="approvals"),
     path("matching-runs/", matches.matching_run_start_view, name="matching_run_start"),
     path("matching-runs/<int:pk>/", matches.matching_run_detail, name="matching_run_detail"),

@@ -12,10 +12,12 @@ import pytest
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from marketplace.api.filters import NeedFilter, SpecialistFilter
 from marketplace.selectors.audit import AuditEventFilter, audit_event_list
+from marketplace.selectors.dashboards import awaiting_release, borrowed, for_match_table, lent_out
 from marketplace.selectors.matches import MatchFilter, match_list
 from marketplace.selectors.needs import need_list
 from marketplace.selectors.specialists import specialist_list
@@ -91,7 +93,9 @@ def _specialists(user, params: dict) -> QuerySet:
 def test_specialists_skill_filter_reads_a_skill_index(coordinator, world):
     queryset = _specialists(coordinator, {"skill": world["skill"].pk, "min_level": 3})
     _assert_index(
-        queryset, "marketplace_specialistskill", r"specskill_skill_level_idx|specskill_unique_skill"
+        queryset,
+        "marketplace_specialistskill",
+        r"specskill_skill_spec_idx|specskill_skill_level_idx|specskill_unique_skill",
     )
 
 
@@ -103,7 +107,7 @@ def test_specialists_availability_filter_reads_the_period_index(coordinator, wor
         "min_capacity": 20,
     }
     _assert_index(
-        _specialists(coordinator, params), "marketplace_availability", "avail_spec_period_idx"
+        _specialists(coordinator, params), "marketplace_availability", "avail_spec_period_cap_idx"
     )
 
 
@@ -175,3 +179,79 @@ def test_audit_trail_action_filter_reads_the_action_index(coordinator, world):
         {"action": "match.approve"}, queryset=audit_event_list(user=coordinator)
     ).qs[:50]
     _assert_index(queryset, "marketplace_auditevent", "audit_action_created_idx")
+
+
+# Pages after the first: the cursor's condition reads the ordering's index from the cursor on.
+
+
+def _query_of(client, path: str, params: dict, table: str) -> str:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path, params).status_code == 200
+    return next(q["sql"] for q in captured.captured_queries if f'FROM "{table}"' in q["sql"])
+
+
+def _assert_sql_index(sql: str, table: str, index: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"Seq Scan on {table}" not in plan, plan
+    assert re.search(rf"Index (Only )?Scan( Backward)? using ({index})\b", plan) or re.search(
+        rf"Bitmap Index Scan on ({index})\b", plan
+    ), plan
+
+
+def _next_page_query(client, path: str, params: dict, table: str) -> str:
+    first = client.get(path, {**params, "page_size": 1}).json()
+    assert first["next"], first
+    cursor = first["next"].split("cursor=")[1].split("&")[0]
+    return _query_of(client, path, {**params, "page_size": 1, "cursor": cursor}, table)
+
+
+@pytest.fixture
+def two_of_each(world):
+    factories.NeedFactory()
+    factories.SpecialistFactory(shareable=True)
+    return world
+
+
+def test_needs_next_page_reads_the_created_index(client_for, coordinator, two_of_each):
+    sql = _next_page_query(client_for(coordinator), "/api/v1/needs/", {}, "marketplace_need")
+    _assert_sql_index(sql, "marketplace_need", "need_created_idx")
+
+
+def test_needs_next_page_within_a_status_reads_the_status_index(
+    client_for, coordinator, two_of_each
+):
+    client = client_for(coordinator)
+    sql = _next_page_query(client, "/api/v1/needs/", {"status": "open"}, "marketplace_need")
+    _assert_sql_index(sql, "marketplace_need", "need_status_created_idx|need_created_idx")
+
+
+def test_needs_next_page_by_start_reads_the_status_start_index(
+    client_for, coordinator, two_of_each
+):
+    client = client_for(coordinator)
+    params = {"status": "open", "ordering": "start"}
+    sql = _next_page_query(client, "/api/v1/needs/", params, "marketplace_need")
+    _assert_sql_index(sql, "marketplace_need", "need_status_start_idx")
+
+
+def test_specialists_next_page_reads_the_primary_key(client_for, coordinator, two_of_each):
+    client = client_for(coordinator)
+    sql = _next_page_query(client, "/api/v1/specialists/", {}, "marketplace_specialist")
+    _assert_sql_index(sql, "marketplace_specialist", r"marketplace_specialist_pkey")
+
+
+# The manager's dashboard lists: the newest few of the agency's matches, not every match.
+
+
+@pytest.mark.parametrize("selector", [lent_out, awaiting_release, borrowed])
+def test_manager_dashboard_lists_read_a_match_index(world, selector):
+    manager = factories.ManagerFactory(agency=world["specialist"].agency)
+    _assert_index(
+        for_match_table(selector(user=manager))[:6],
+        "marketplace_match",
+        r"match_created_idx|match_status_created_idx|match_specialist_status_idx"
+        r"|match_need_status_idx|marketplace_match_\w+",
+    )

@@ -27,7 +27,10 @@ OBJECTS: dict[str, Callable[[World, Side], int]] = {
 }
 
 # Routes whose URL takes arguments other than `pk`.
-EXTRA_KWARGS = {"accounts:invite-accept": {"uidb64": "MQ", "token": "ogiltig-token"}}
+EXTRA_KWARGS = {
+    "accounts:invite-accept": {"uidb64": "MQ", "token": "ogiltig-token"},
+    "web:match_group": {"group": "lent-out"},
+}
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,8 @@ P("web:match_accept", "POST", "match", "302 302", "302 404", "302 404", "403 403
 P("web:match_decline", "POST", "match", "302 302", "400 404", "400 404", "403 403", "400 400")
 P("web:match_complete", "POST", "match", "302 302", "403 404", "403 404", "403 403", "400 400")
 P("web:approvals", "GET", None, "302", "403", "403", "200", "200")
+# A dashboard list in full (here the manager's "lent out"): only its own role opens it.
+P("web:match_group", "GET", None, "302", "403", "200", "403", "403")
 P("web:matching_run_start", "POST", None, "302", "403", "403", "302", "302")
 P("web:matching_run_detail", "GET", "run", "302 302", "403 403", "403 403", "200 200", "200 200")
 P("web:specialist_list", "GET", None, "302", "200", "200", "200", "200")

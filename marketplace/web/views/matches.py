@@ -1,17 +1,22 @@
 """A match's page and its transitions; the coordinator's approval queue and matching runs."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
-from accounts.errors import Conflict, Forbidden, InvalidInput
-from marketplace.models import MatchStatus
+from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
+from accounts.models import User
+from marketplace.models import Match, MatchStatus
 from marketplace.permissions import (
     can_complete_match,
     can_decline_match,
@@ -20,6 +25,7 @@ from marketplace.permissions import (
     can_review_match,
     can_run_matching,
 )
+from marketplace.selectors import dashboards
 from marketplace.selectors.dashboards import approval_queue, latest_matching_run
 from marketplace.selectors.matches import match_get
 from marketplace.selectors.matching_runs import matching_run_get
@@ -31,6 +37,7 @@ from marketplace.services.matches import (
     match_reject,
 )
 from marketplace.services.matching_runs import matching_run_start
+from marketplace.web.cursor import query_without_cursor, web_keyset_page
 from marketplace.web.explain import breakdown_in_words
 from marketplace.web.forms import CompleteForm, DeclineForm, RejectForm
 from marketplace.web.service_messages import error_text, in_request_language
@@ -41,6 +48,50 @@ REJECT_REASONS = (
     gettext_noop("The specialist is needed for a higher-priority need."),
     gettext_noop("Another candidate fits better."),
 )
+
+
+@dataclass(frozen=True)
+class MatchGroup:
+    """A list of matches a dashboard shows the first rows of, and links to in full."""
+
+    rows: Callable[..., QuerySet[Match]]
+    for_role: Callable[[User], bool]
+    title: str
+    empty: str
+
+
+MATCH_GROUPS = {
+    "proposals": MatchGroup(
+        dashboards.pending_proposals_for_specialist,
+        lambda user: user.is_specialist,
+        gettext_lazy("Proposals waiting for your answer"),
+        gettext_lazy("No proposals are waiting for you."),
+    ),
+    "engagements": MatchGroup(
+        dashboards.engagements_for_specialist,
+        lambda user: user.is_specialist,
+        gettext_lazy("My engagements"),
+        gettext_lazy("No engagements yet."),
+    ),
+    "awaiting-release": MatchGroup(
+        dashboards.awaiting_release,
+        lambda user: user.is_manager,
+        gettext_lazy("Proposals awaiting your release"),
+        gettext_lazy("No proposals await your release."),
+    ),
+    "lent-out": MatchGroup(
+        dashboards.lent_out,
+        lambda user: user.is_manager,
+        gettext_lazy("Specialists lent out"),
+        gettext_lazy("None of our specialists is lent out."),
+    ),
+    "borrowed": MatchGroup(
+        dashboards.borrowed,
+        lambda user: user.is_manager,
+        gettext_lazy("Specialists borrowed"),
+        gettext_lazy("We have borrowed no specialists."),
+    ),
+}
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
@@ -214,6 +265,26 @@ def approvals(request: HttpRequest) -> HttpResponse:
             "latest_run": latest_matching_run(user=request.user),
             "can_run": can_run_matching(request.user),
         },
+    )
+
+
+@login_required
+def match_group_list(request: HttpRequest, group: str) -> HttpResponse:
+    """One of the dashboard's match lists in full, newest first, page by page."""
+    if group not in MATCH_GROUPS:
+        raise NotFound("No such list.")
+    spec = MATCH_GROUPS[group]
+    if not spec.for_role(request.user):
+        raise Forbidden("This list belongs to another role's dashboard.")
+    page = web_keyset_page(
+        request,
+        dashboards.for_match_table(spec.rows(user=request.user)),
+        ordering=("-created_at", "-id"),
+    )
+    return render(
+        request,
+        "web/match_group.html",
+        {"group": spec, "page": page, "query": query_without_cursor(request)},
     )
 
 

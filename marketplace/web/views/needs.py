@@ -2,15 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.errors import Conflict, Forbidden, InvalidInput
-from marketplace.models import Need, NeedStatus
+from marketplace.models import Need, NeedSkill, NeedStatus
 from marketplace.permissions import can_create_need_for, can_manage_need, can_view_candidates
 from marketplace.selectors.candidates import candidate_list
 from marketplace.selectors.needs import need_get, need_list
@@ -24,6 +23,7 @@ from marketplace.services.needs import (
     need_publish,
     need_update,
 )
+from marketplace.web.cursor import PAGE_SIZE, query_without_cursor, web_keyset_page
 from marketplace.web.explain import breakdown_in_words
 from marketplace.web.forms import CloseNeedForm, NeedFilterForm, NeedForm, NeedSkillFormSet
 from marketplace.web.service_messages import error_text, in_request_language
@@ -53,7 +53,8 @@ def _filtered(request: HttpRequest, form: NeedFilterForm) -> QuerySet[Need]:
         return needs
     data = form.cleaned_data
     if data.get("skill"):
-        needs = needs.filter(skill_requirements__skill_id=data["skill"])
+        asks = NeedSkill.objects.filter(need=OuterRef("pk"), skill_id=data["skill"])
+        needs = needs.filter(Exists(asks))
     if data.get("agency"):
         needs = needs.filter(agency=data["agency"])
     if data.get("status"):
@@ -62,19 +63,18 @@ def _filtered(request: HttpRequest, form: NeedFilterForm) -> QuerySet[Need]:
         needs = needs.filter(end__gte=data["period_from"])
     if data.get("period_to"):
         needs = needs.filter(start__lte=data["period_to"])
-    return needs.distinct()
+    return needs
 
 
 @login_required
 def need_list_view(request: HttpRequest) -> HttpResponse:
     form = NeedFilterForm(request.GET or None)
-    page = Paginator(_filtered(request, form), 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    needs = _filtered(request, form)
+    page = web_keyset_page(request, needs, ordering=("-created_at", "-id"), size=PAGE_SIZE)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": query_without_cursor(request),
         "can_create": request.user.agency_id is not None
         and can_create_need_for(request.user, request.user.agency_id),
     }

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
+from marketplace.models import SpecialistSkill
 from marketplace.permissions import can_edit_specialist_profile
 from marketplace.selectors.dashboards import availability_with_commitments, specialist_of
 from marketplace.selectors.specialists import (
@@ -23,6 +24,7 @@ from marketplace.services.availability import (
     availability_update,
 )
 from marketplace.services.specialists import SkillLevel, specialist_update
+from marketplace.web.cursor import PAGE_SIZE, query_without_cursor, web_keyset_page
 from marketplace.web.forms import (
     AvailabilityForm,
     ProfileForm,
@@ -45,20 +47,18 @@ def specialist_list_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         if data.get("skill"):
-            specialists = specialists.filter(
-                skill_levels__skill_id=data["skill"],
-                skill_levels__level__gte=data.get("min_level") or 1,
+            levels = SpecialistSkill.objects.filter(
+                specialist=OuterRef("pk"),
+                skill_id=data["skill"],
+                level__gte=data.get("min_level") or 1,
             )
+            specialists = specialists.filter(Exists(levels))
         if data.get("agency"):
             specialists = specialists.filter(agency=data["agency"])
         if data.get("region"):
             specialists = specialists.filter(region=data["region"])
-    page = Paginator(specialists.order_by("user__name", "id").distinct(), 25).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    page = web_keyset_page(request, specialists, ordering=("name", "id"), size=PAGE_SIZE)
+    context = {"form": form, "page": page, "query": query_without_cursor(request)}
     if request.htmx:
         return render(request, "web/partials/specialist_results.html", context)
     return render(request, "web/specialist_list.html", context)
