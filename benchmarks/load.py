@@ -32,6 +32,8 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from benchmarks.synthetic import ensure_database
+
 SETTINGS = "benchmarks.settings_load"
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -65,23 +67,6 @@ class Figures:
 
 
 # Preparing the database -----------------------------------------------------------------
-
-
-def ensure_database(url: str) -> None:
-    """Create the benchmark's database when the server has none of that name yet."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    server = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
-    with psycopg.connect(server, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if exists.fetchone() is None:
-            print(f"database: creating {name}", flush=True)
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def seed(*, specialists: int, needs: int, agencies: int, force: bool) -> None:

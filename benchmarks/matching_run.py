@@ -79,8 +79,7 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ.pop("REDIS_URL", None)  # the task runs in this process, so it is measured
-    from benchmarks.load import ensure_database
-    from benchmarks.synthetic import setup_django
+    from benchmarks.synthetic import ensure_database, setup_django
 
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         ensure_database(os.environ["DATABASE_URL"])

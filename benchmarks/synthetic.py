@@ -45,6 +45,23 @@ def setup_django(*, migrate: bool = True) -> None:
         call_command("migrate", "--noinput", verbosity=0)
 
 
+def ensure_database(url: str) -> None:
+    """Create the benchmark's database when the server has none of that name yet."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    server = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
+    with psycopg.connect(server, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if exists.fetchone() is None:
+            print(f"database: creating {name}", flush=True)
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 @dataclass(frozen=True)
 class Generated:
     agencies: int

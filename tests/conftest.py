@@ -14,10 +14,10 @@ def _on_postgres() -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `postgres`, `redis` or `browser` need those; CI must never skip them."""
     require = os.environ.get("REQUIRE_SERVICES") == "1"
-    # Row locks, a real broker and a real browser are not there in the embedded default;
+    # PostgreSQL, a real broker and a real browser are not there in the embedded default;
     # these say what to provide. `.ci/run` provides all three and sets REQUIRE_SERVICES=1.
     skip_reasons = {
-        "postgres": "needs PostgreSQL row locks: set DATABASE_URL=postgres://...",
+        "postgres": "needs PostgreSQL (row locks, query plans): set DATABASE_URL=postgres://...",
         "redis": "needs a real Celery worker on Redis: set REDIS_URL=redis://...",
         "browser": "needs Debian's Chromium at /usr/bin/chromium: apt-get install chromium",
     }

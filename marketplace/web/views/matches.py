@@ -139,6 +139,14 @@ def _queue_row(request: HttpRequest, match, note: str) -> HttpResponse:
     return render(request, "web/partials/approval_done.html", {"match": match, "note": note})
 
 
+def _queue_answer(request: HttpRequest, match, text: str, *, failed: bool) -> HttpResponse:
+    """The approval queue's answer to approve or reject: its row (htmx) or a page message."""
+    if request.htmx:
+        return _queue_row(request, match, text)
+    (messages.error if failed else messages.success)(request, text)
+    return _back(request, reverse("web:match_detail", args=[match.pk]))
+
+
 @require_POST
 @login_required
 def match_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -146,18 +154,12 @@ def match_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         match = match_approve(actor=request.user, match=match)
     except Conflict as error:
-        if request.htmx:
-            return _queue_row(request, match, in_request_language(error.message))
-        messages.error(request, in_request_language(error.message))
-        return _back(request, reverse("web:match_detail", args=[pk]))
+        return _queue_answer(request, match, error_text(error), failed=True)
     note = _("Approved: %(name)s for %(need)s.") % {
         "name": match.specialist.user.name,
         "need": match.need.title,
     }
-    if request.htmx:
-        return _queue_row(request, match, note)
-    messages.success(request, note)
-    return _back(request, reverse("web:match_detail", args=[pk]))
+    return _queue_answer(request, match, note, failed=False)
 
 
 @require_POST
@@ -169,19 +171,12 @@ def match_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         match = match_reject(actor=request.user, match=match, reason=reason)
     except (Conflict, InvalidInput) as error:
-        text = error_text(error)
-        if request.htmx:
-            return _queue_row(request, match, text)
-        messages.error(request, text)
-        return _back(request, reverse("web:match_detail", args=[pk]))
+        return _queue_answer(request, match, error_text(error), failed=True)
     note = _("Rejected: %(name)s for %(need)s.") % {
         "name": match.specialist.user.name,
         "need": match.need.title,
     }
-    if request.htmx:
-        return _queue_row(request, match, note)
-    messages.success(request, note)
-    return _back(request, reverse("web:match_detail", args=[pk]))
+    return _queue_answer(request, match, note, failed=False)
 
 
 @require_POST
