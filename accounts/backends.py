@@ -24,3 +24,11 @@ class PasswordBackend(ModelBackend):
         if user is not None:
             user.password_authenticated = True
         return user
+
+    def get_user(self, user_id: int) -> User | None:
+        # With the agency: most pages name it, and this runs on every request of a session.
+        try:
+            user = User._default_manager.select_related("agency").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

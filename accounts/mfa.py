@@ -7,6 +7,7 @@ device, verifying, logging out and choosing a language is refused. The API's tok
 login asks for the code in the same request (`otp`).
 """
 
+import functools
 from base64 import b32encode
 from binascii import unhexlify
 from urllib.parse import quote, urlencode
@@ -23,6 +24,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
+from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import audit_hooks
@@ -176,6 +178,23 @@ def _hold_password_login_at_second_factor(sender, request, user, **kwargs) -> No
         return
     if mfa_required(user) or mfa_enabled(user):
         request.session[PENDING_SESSION_KEY] = True
+
+
+class LazyOTPMiddleware(OTPMiddleware):
+    """django-otp's middleware, reading the session's verified device only when asked.
+
+    `user.is_verified()` (and `user.otp_device` after it) load the device on first use;
+    a session past its second factor is never asked, so its pages skip that query.
+    """
+
+    def _verify_user_sync(self, request: HttpRequest, user: User) -> User:
+        user.is_verified = functools.partial(self._load_and_verify, request, user)
+        return user
+
+    def _load_and_verify(self, request: HttpRequest, user: User) -> bool:
+        if "otp_device" not in vars(user):  # django_otp.login may have set it already
+            super()._verify_user_sync(request, user)
+        return user.otp_device is not None
 
 
 class SecondFactorMiddleware:

@@ -172,7 +172,7 @@ def _approvable_matches(*, count: int) -> list[int]:
         .filter(Exists(covering))
         .exclude(Exists(reserved))
         .order_by("id")
-        .values_list("id", flat=True)[:count]
+        .values_list("id", "agency_id")[:count]
     )
     now = timezone.now()
     needs = Need.objects.bulk_create(
@@ -201,7 +201,13 @@ def _approvable_matches(*, count: int) -> list[int]:
     for row in NeedSkill.objects.filter(need_id__in=seeded):
         by_need.setdefault(row.need_id, []).append(row)
     NeedSkill.objects.bulk_create(
-        NeedSkill(need=need, skill_id=row.skill_id, min_level=row.min_level, required=row.required)
+        NeedSkill(
+            need=need,
+            skill_id=row.skill_id,
+            min_level=row.min_level,
+            required=row.required,
+            need_created_at=need.created_at,
+        )
         for need, source in zip(needs, seeded, strict=False)
         for row in by_need[source]
     )
@@ -209,6 +215,8 @@ def _approvable_matches(*, count: int) -> list[int]:
         Match(
             need=need,
             specialist_id=specialist_id,
+            need_agency=agency,
+            specialist_agency_id=specialist_agency_id,
             status=MatchStatus.PROPOSED,
             score=0.5,
             capacity_percent=10,
@@ -216,7 +224,7 @@ def _approvable_matches(*, count: int) -> list[int]:
             end=end,
             proposed_by=ProposedBy.NOMINATION,
         )
-        for need, specialist_id in zip(needs, specialists, strict=True)
+        for need, (specialist_id, specialist_agency_id) in zip(needs, specialists, strict=True)
     )
     return [m.pk for m in matches]
 
@@ -258,10 +266,12 @@ def prepare(*, approvals: int) -> dict:
     }
     today = timezone.localdate()
     approvable = _approvable_matches(count=approvals)
-    # Planner statistics of the fresh rows now, not whenever autovacuum gets round to them.
+    # The state autovacuum leaves a settled database in, now rather than whenever it gets
+    # round to the fresh rows: planner statistics, and visibility maps so that covering
+    # indexes answer without visiting the table.
     with connection.cursor() as cursor:
         for model in (Agency, Specialist, SpecialistSkill, Availability, Need, NeedSkill, Match):
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     open_needs = Need.objects.filter(
         status=NeedStatus.OPEN, agency__slug__startswith=SLUG_PREFIX
     ).order_by("?")

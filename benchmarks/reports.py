@@ -142,7 +142,12 @@ def generate(*, agencies: int, specialists: int, engagements: int, seed: int) ->
     needs = Need.objects.bulk_create(needs, batch_size=BATCH)
     NeedSkill.objects.bulk_create(
         (
-            NeedSkill(need=need, skill=rng.choice(skills), min_level=rng.randint(2, 4))
+            NeedSkill(
+                need=need,
+                skill=rng.choice(skills),
+                min_level=rng.randint(2, 4),
+                need_created_at=need.created_at,
+            )
             for need in needs
         ),
         batch_size=BATCH,
@@ -157,6 +162,8 @@ def generate(*, agencies: int, specialists: int, engagements: int, seed: int) ->
             Match(
                 need=need,
                 specialist=specialist,
+                need_agency_id=need.agency_id,
+                specialist_agency_id=specialist.agency_id,
                 status=MatchStatus.COMPLETED,
                 capacity_percent=need.capacity_percent,
                 start=need.start,

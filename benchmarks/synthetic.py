@@ -319,6 +319,7 @@ def generate(
                         skill_id=int(skill_id),
                         min_level=int(rng.choice((2, 3, 3, 4))) if k < n_required else 1,
                         required=k < n_required,
+                        need_created_at=need.created_at,
                     )
                 )
         NeedSkill.objects.bulk_create(need_skills, batch_size=BATCH)
@@ -332,6 +333,8 @@ def generate(
                 Match(
                     need_id=need.pk,
                     specialist_id=specialist_ids[int(i)],
+                    need_agency_id=need.agency_id,
+                    specialist_agency_id=int(spec_agency[int(i)]),
                     status=MatchStatus.APPROVED,
                     score=0.5,
                     capacity_percent=20,

@@ -98,6 +98,11 @@ class SpecialistAdmin(AuditedAdmin):
     autocomplete_fields = ["user"]
     inlines = [SpecialistSkillInline, AvailabilityInline]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Specialist | None = None):
+        # A specialist stays with their agency: their matches record it (specialist_agency).
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "agency") if obj is not None else fields
+
 
 @admin.register(Availability)
 class AvailabilityAdmin(AuditedAdmin):
@@ -122,6 +127,17 @@ class NeedAdmin(AuditedAdmin):
     readonly_fields = ["published_at", "closed_at", "created_at", "updated_at"]
     inlines = [NeedSkillInline]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Need | None = None):
+        # A need stays with its agency: its matches record it (need_agency).
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "agency") if obj is not None else fields
+
+    def save_formset(self, request: HttpRequest, form: ModelForm, formset, change: bool) -> None:
+        for requirement_form in formset.forms:
+            if isinstance(requirement_form.instance, NeedSkill):
+                requirement_form.instance.need_created_at = form.instance.created_at
+        super().save_formset(request, form, formset, change)
+
 
 @admin.register(Match)
 class MatchAdmin(AuditedAdmin):
@@ -130,7 +146,12 @@ class MatchAdmin(AuditedAdmin):
     search_fields = ["need__title", "specialist__user__name"]
     list_select_related = ["need", "specialist__user"]
     raw_id_fields = ["need", "specialist", "matching_run"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["need_agency", "specialist_agency", "created_at", "updated_at"]
+
+    def save_model(self, request: HttpRequest, obj: Match, form: ModelForm, change: bool):
+        obj.need_agency_id = obj.need.agency_id
+        obj.specialist_agency_id = obj.specialist.agency_id
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Engagement)

@@ -255,11 +255,17 @@ class NeedSkill(models.Model):
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="need_requirements")
     min_level = models.PositiveSmallIntegerField(_("min level"), validators=LEVEL_VALIDATORS)
     required = models.BooleanField(_("required"), default=True)
+    # The need's created_at (it never changes), so that the board filtered by a skill reads
+    # that skill's needs newest first from one index instead of walking every need.
+    need_created_at = models.DateTimeField(editable=False)
 
     class Meta:
         ordering = ["-required", "skill__name"]
-        # The `skill` filter of the needs board finds needs through their skills.
-        indexes = [models.Index(fields=["skill", "need"], name="needskill_skill_need_idx")]
+        indexes = [
+            models.Index(fields=["skill", "need"], name="needskill_skill_need_idx"),
+            # The needs board filtered by a skill, in its default order (newest first).
+            models.Index(fields=["skill", "-need_created_at", "-need"], name="needskill_board_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["need", "skill"], name="needskill_unique_skill"),
             models.CheckConstraint(
@@ -304,6 +310,15 @@ class DeclineReason(models.TextChoices):
 class Match(models.Model):
     need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="matches")
     specialist = models.ForeignKey(Specialist, on_delete=models.PROTECT, related_name="matches")
+    # The agencies of the need (borrowing) and of the specialist (lending), copied when the
+    # match is made: neither ever moves to another agency, and an agency's lists of its
+    # matches then read one index instead of joining every match to its need or specialist.
+    need_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    specialist_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=MatchStatus.choices, default=MatchStatus.PROPOSED
     )
@@ -355,6 +370,15 @@ class Match(models.Model):
             models.Index(fields=["approved_at"], name="match_approved_idx"),
             models.Index(fields=["accepted_at"], name="match_accepted_idx"),
             models.Index(fields=["-created_at", "-id"], name="match_created_idx"),
+            # A manager's dashboard: their agency's matches of one status, newest first.
+            models.Index(
+                fields=["need_agency", "status", "-created_at", "-id"],
+                name="match_need_agency_idx",
+            ),
+            models.Index(
+                fields=["specialist_agency", "status", "-created_at", "-id"],
+                name="match_spec_agency_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

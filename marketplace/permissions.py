@@ -115,7 +115,7 @@ def contact_visibility(user: User) -> Q:
                 Exists(
                     Match.objects.filter(
                         specialist=OuterRef("pk"),
-                        need__agency_id=_agency_id(user),
+                        need_agency_id=_agency_id(user),
                         status__in=CONTACT_MATCH_STATUSES,
                     )
                 )
@@ -133,7 +133,7 @@ def can_see_contact(user: User, specialist: Specialist) -> bool:
     return (
         user.is_manager
         and specialist.matches.filter(
-            need__agency_id=_agency_id(user), status__in=CONTACT_MATCH_STATUSES
+            need_agency_id=_agency_id(user), status__in=CONTACT_MATCH_STATUSES
         ).exists()
     )
 
@@ -146,7 +146,7 @@ def match_visibility(user: User) -> Q:
     if user.is_admin or user.is_coordinator:
         return Q()
     if user.is_manager:
-        return Q(need__agency_id=_agency_id(user)) | Q(specialist__agency_id=_agency_id(user))
+        return Q(need_agency_id=_agency_id(user)) | Q(specialist_agency_id=_agency_id(user))
     return Q(specialist__user_id=user.pk)
 
 
@@ -154,7 +154,7 @@ def can_view_match(user: User, match: Match) -> bool:
     if user.is_admin or user.is_coordinator:
         return True
     if user.is_manager:
-        return _agency_id(user) in (match.need.agency_id, match.specialist.agency_id)
+        return _agency_id(user) in (match.need_agency_id, match.specialist_agency_id)
     return match.specialist.user_id == user.pk
 
 
@@ -169,7 +169,7 @@ def can_give_specialist_consent(user: User, match: Match) -> bool:
 
 def can_give_release(user: User, match: Match) -> bool:
     """The specialist's home manager releases them for the engagement."""
-    return user.is_admin or (user.is_manager and match.specialist.agency_id == _agency_id(user))
+    return user.is_admin or (user.is_manager and match.specialist_agency_id == _agency_id(user))
 
 
 def can_decline_match(user: User, match: Match) -> bool:

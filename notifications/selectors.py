@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from accounts.models import User
 from notifications.models import (
@@ -52,7 +52,12 @@ def notification_inbox(*, user: User, unread: bool | None = None) -> QuerySet[No
 
 
 def notification_unread_count(*, user: User) -> int:
-    return notification_inbox(user=user, unread=True).count()
+    """What `notification_inbox(user=user, unread=True)` holds; every page's header shows it,
+    so it is counted without the inbox's column list."""
+    unread = Notification.objects.filter(
+        recipient_id=user.pk, in_app_at__isnull=False, read_at__isnull=True
+    )
+    return unread.aggregate(n=Count("*"))["n"]
 
 
 def preferences_for(*, user_ids: Iterable[int], kind: str) -> dict[int, ChannelChoice]:

@@ -99,9 +99,12 @@ def live_worker(transactional_db):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Cached lists (skills, agencies) outlive earlier tests' rolled-back rows: start clean."""
-    from django.core.cache import cache
+    """Cached lists (skills, agencies) outlive earlier tests' rolled-back rows, and cached
+    page fragments other tests' URL settings: start clean."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()

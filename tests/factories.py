@@ -123,6 +123,7 @@ class NeedSkillFactory(factory.django.DjangoModelFactory):
     skill = factory.SubFactory(SkillFactory)
     min_level = 3
     required = True
+    need_created_at = factory.SelfAttribute("need.created_at")
 
 
 class MatchFactory(factory.django.DjangoModelFactory):
@@ -131,6 +132,8 @@ class MatchFactory(factory.django.DjangoModelFactory):
 
     need = factory.SubFactory(NeedFactory)
     specialist = factory.SubFactory(SpecialistFactory)
+    need_agency = factory.SelfAttribute("need.agency")
+    specialist_agency = factory.SelfAttribute("specialist.agency")
     status = m.MatchStatus.PROPOSED
     score = 0.5
     capacity_percent = factory.SelfAttribute("need.capacity_percent")

@@ -6,7 +6,6 @@ from django.db.models import Exists, OuterRef, QuerySet
 from marketplace.models import (
     Availability,
     Need,
-    NeedSkill,
     NeedStatus,
     Region,
     Skill,
@@ -14,10 +13,11 @@ from marketplace.models import (
     Specialist,
     SpecialistSkill,
 )
-from marketplace.selectors.matches import IdFilter
+from marketplace.selectors.filtering import IdFilter, ListFilterSet
+from marketplace.selectors.needs import needs_asking_for
 
 
-class SkillFilter(django_filters.FilterSet):
+class SkillFilter(ListFilterSet):
     category = django_filters.ChoiceFilter(choices=SkillCategory.choices)
 
     class Meta:
@@ -25,7 +25,7 @@ class SkillFilter(django_filters.FilterSet):
         fields = ["category"]
 
 
-class SpecialistFilter(django_filters.FilterSet):
+class SpecialistFilter(ListFilterSet):
     skill = IdFilter(method="filter_skill", label="Has this skill (id)")
     min_level = django_filters.NumberFilter(
         method="filter_noop",
@@ -75,7 +75,7 @@ class SpecialistFilter(django_filters.FilterSet):
         return queryset.filter(Exists(windows))
 
 
-class NeedFilter(django_filters.FilterSet):
+class NeedFilter(ListFilterSet):
     status = django_filters.ChoiceFilter(choices=NeedStatus.choices)
     agency = IdFilter(field_name="agency_id")
     skill = IdFilter(method="filter_skill", label="Asks for this skill (id)")
@@ -85,6 +85,4 @@ class NeedFilter(django_filters.FilterSet):
         fields = ["status", "agency", "skill"]
 
     def filter_skill(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
-        return queryset.filter(
-            Exists(NeedSkill.objects.filter(need=OuterRef("pk"), skill_id=value))
-        )
+        return needs_asking_for(queryset, skill_id=value)

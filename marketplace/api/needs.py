@@ -14,7 +14,13 @@ from marketplace.api.pagination import BAD_CURSOR, KeysetPagination
 from marketplace.api.representation import iso_date, iso_datetime
 from marketplace.models import Clearance, Need, Region
 from marketplace.permissions import can_manage_need
-from marketplace.selectors.needs import need_get, need_list, need_page_with_skills
+from marketplace.selectors.needs import (
+    board_ordering,
+    need_get,
+    need_get_with_skills,
+    need_list_with_skills,
+    need_page_with_skills,
+)
 from marketplace.services.needs import (
     CLOSE_REASONS,
     NeedSkillSpec,
@@ -72,37 +78,50 @@ class NeedOutputSerializer(serializers.ModelSerializer):
             "published_at",
         ]
 
-    def to_representation(self, need: Need) -> dict:
+    # What a list reads per row (as values, not models): the output's columns and those of
+    # every ordering, not who created the need or when it last changed.
+    COLUMNS = (
+        *("id", "agency_id", "title", "description", "start", "end", "capacity_percent"),
+        *("headcount", "clearance_required", "languages", "region", "remote_ok"),
+        *("allow_own_agency", "status", "unfilled_reason", "published_at", "created_at"),
+    )
+
+    def to_representation(self, need: Need | dict) -> dict:
         # By hand, in the order of Meta.fields: walking DRF's fields per row cost more than
         # the queries on a page of 50. tests/marketplace/profiles/test_output_serializers.py
         # holds it equal to the declared fields.
-        # A list page loads skills for all its rows at once (`skill_rows`); one object alone
-        # has them prefetched.
-        skills = getattr(need, "skill_rows", None)
-        if skills is None:
-            skills = need.skill_requirements.all()
+        # A list page comes as rows of COLUMNS with `skill_rows` (need_page_with_skills);
+        # one need alone is a model, with `skill_rows` or its requirements prefetched.
+        row = need if isinstance(need, dict) else _need_row(need)
         return {
-            "id": need.pk,
-            "agency": need.agency_id,
-            "title": need.title,
-            "description": need.description,
+            "id": row["id"],
+            "agency": row["agency_id"],
+            "title": row["title"],
+            "description": row["description"],
             "skills": [
-                {"skill": row.skill_id, "min_level": row.min_level, "required": row.required}
-                for row in skills
+                {"skill": skill.skill_id, "min_level": skill.min_level, "required": skill.required}
+                for skill in row["skill_rows"]
             ],
-            "start": iso_date(need.start),
-            "end": iso_date(need.end),
-            "capacity_percent": need.capacity_percent,
-            "headcount": need.headcount,
-            "clearance_required": need.clearance_required,
-            "languages": need.languages,
-            "region": need.region,
-            "remote_ok": need.remote_ok,
-            "allow_own_agency": need.allow_own_agency,
-            "status": need.status,
-            "unfilled_reason": need.unfilled_reason,
-            "published_at": iso_datetime(need.published_at),
+            "start": iso_date(row["start"]),
+            "end": iso_date(row["end"]),
+            "capacity_percent": row["capacity_percent"],
+            "headcount": row["headcount"],
+            "clearance_required": row["clearance_required"],
+            "languages": row["languages"],
+            "region": row["region"],
+            "remote_ok": row["remote_ok"],
+            "allow_own_agency": row["allow_own_agency"],
+            "status": row["status"],
+            "unfilled_reason": row["unfilled_reason"],
+            "published_at": iso_datetime(row["published_at"]),
         }
+
+
+def _need_row(need: Need) -> dict:
+    row = {column: getattr(need, column) for column in NeedOutputSerializer.COLUMNS}
+    skills = getattr(need, "skill_rows", None)
+    row["skill_rows"] = need.skill_requirements.all() if skills is None else skills
+    return row
 
 
 class NeedUpdateSerializer(serializers.Serializer):
@@ -153,7 +172,7 @@ def _split(data: dict) -> tuple[dict, list[NeedSkillSpec] | None]:
 
 
 def _output(request: Request, need_id: int) -> dict:
-    return NeedOutputSerializer(need_get(user=request.user, need_id=need_id)).data
+    return NeedOutputSerializer(need_get_with_skills(user=request.user, need_id=need_id)).data
 
 
 def _managed_need(request: Request, pk: int) -> Need:
@@ -174,9 +193,14 @@ class NeedListCreateView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Need]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Need.objects.none()
-        return need_list(user=self.request.user).prefetch_related(None)
+        return need_list_with_skills(user=self.request.user).values(
+            *NeedOutputSerializer.COLUMNS, "skill_json"
+        )
 
-    def paginate_queryset(self, queryset: QuerySet[Need]) -> list[Need]:
+    def keyset_ordering(self, queryset: QuerySet[Need], ordering: list[str]) -> list[str]:
+        return board_ordering(queryset, ordering)
+
+    def paginate_queryset(self, queryset: QuerySet[Need]) -> list[dict]:
         return need_page_with_skills(needs=super().paginate_queryset(queryset))
 
     @extend_schema(

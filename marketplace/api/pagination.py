@@ -48,7 +48,10 @@ class KeysetPagination(pagination.CursorPagination):
         self.request = request
         self.page_size = self.get_page_size(request)
         self.base_url = request.build_absolute_uri()
-        keys = order_keys(queryset, self._ordering(request, queryset, view))
+        ordering = self._ordering(request, queryset, view)
+        if hasattr(view, "keyset_ordering"):
+            ordering = view.keyset_ordering(queryset, ordering)
+        keys = order_keys(queryset, ordering)
         try:
             self.keyset = keyset_page(
                 queryset,

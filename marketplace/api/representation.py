@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.utils import timezone
 from rest_framework import serializers
 
 _DATETIME = serializers.DateTimeField()
@@ -13,4 +14,10 @@ def iso_date(value: dt.date | None) -> str | None:
 
 def iso_datetime(value: dt.datetime | None) -> str | None:
     """In the current time zone, `Z` for UTC, exactly like `serializers.DateTimeField`."""
-    return None if value is None else _DATETIME.to_representation(value)
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        return _DATETIME.to_representation(value)
+    # DRF's own path for an aware value, without its per-call settings lookups.
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text

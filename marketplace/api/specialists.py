@@ -16,7 +16,7 @@ from marketplace.models import Clearance, Region, Specialist
 from marketplace.permissions import can_create_specialists, can_edit_specialist_profile
 from marketplace.selectors.specialists import (
     specialist_get,
-    specialist_list,
+    specialist_list_with_skills,
     specialist_page_with_skills,
 )
 from marketplace.services.specialists import SkillLevel, specialist_create, specialist_update
@@ -68,48 +68,62 @@ class SpecialistOutputSerializer(serializers.ModelSerializer):
             "max_share_percent",
         ]
 
-    def to_representation(self, specialist: Specialist) -> dict:
+    def to_representation(self, specialist: Specialist | dict) -> dict:
         # By hand, in the order of Meta.fields: walking DRF's fields per row cost more than
         # the queries on a page of 50. tests/marketplace/profiles/test_output_serializers.py
         # holds it equal to the declared fields.
-        # A list page loads skills for all its rows at once (`skill_rows`); one object alone
-        # has them prefetched.
-        skills = getattr(specialist, "skill_rows", None)
-        if skills is None:
-            skills = specialist.skill_levels.all()
+        # A list page comes as rows of COLUMNS with `skill_rows`
+        # (specialist_page_with_skills); one specialist alone is a model.
+        row = specialist if isinstance(specialist, dict) else _specialist_row(specialist)
+        # The selector annotates `contact_visible`; contact details never leave without it.
+        contact = bool(row.get("contact_visible"))
         return {
-            "id": specialist.pk,
-            "user": specialist.user_id,
-            "name": specialist.user.name,
-            "email": self.get_email(specialist),
-            "phone": self.get_phone(specialist),
-            "agency": specialist.agency_id,
-            "title": specialist.title,
-            "summary": specialist.summary,
-            "skills": [{"skill": row.skill_id, "level": row.level} for row in skills],
-            "clearance": specialist.clearance,
-            "clearance_expires": iso_date(specialist.clearance_expires),
-            "languages": specialist.languages,
-            "region": specialist.region,
-            "remote_ok": specialist.remote_ok,
-            "shareable": specialist.shareable,
-            "max_share_percent": specialist.max_share_percent,
+            "id": row["id"],
+            "user": row["user_id"],
+            "name": row["user__name"],
+            "email": row["user__email"] if contact else None,
+            "phone": row["phone"] if contact else None,
+            "agency": row["agency_id"],
+            "title": row["title"],
+            "summary": row["summary"],
+            "skills": [
+                {"skill": skill.skill_id, "level": skill.level} for skill in row["skill_rows"]
+            ],
+            "clearance": row["clearance"],
+            "clearance_expires": iso_date(row["clearance_expires"]),
+            "languages": row["languages"],
+            "region": row["region"],
+            "remote_ok": row["remote_ok"],
+            "shareable": row["shareable"],
+            "max_share_percent": row["max_share_percent"],
         }
 
-    # What a list loads per row: the output's columns and those of every ordering, not the
-    # user's password hash, login times and the like.
-    COLUMNS = (
+    # What a list reads per row (as values, not models): the output's columns and those of
+    # every ordering (`name`), not the user's password hash, login times and the like.
+    OWN_COLUMNS = (
         *("id", "user_id", "agency_id", "title", "summary", "phone", "clearance"),
         *("clearance_expires", "languages", "region", "remote_ok", "shareable"),
-        *("max_share_percent", "user__name", "user__email"),
+        "max_share_percent",
     )
+    COLUMNS = (*OWN_COLUMNS, "user__name", "user__email", "name", "contact_visible")
 
-    # The selector annotates `contact_visible`; contact details never leave without it.
+    # Documented in the schema as method fields; the rows above apply the same rule.
     def get_email(self, specialist: Specialist) -> str | None:
         return specialist.user.email if getattr(specialist, "contact_visible", False) else None
 
     def get_phone(self, specialist: Specialist) -> str | None:
         return specialist.phone if getattr(specialist, "contact_visible", False) else None
+
+
+def _specialist_row(specialist: Specialist) -> dict:
+    skills = getattr(specialist, "skill_rows", None)
+    return {
+        **{name: getattr(specialist, name) for name in SpecialistOutputSerializer.OWN_COLUMNS},
+        "user__name": specialist.user.name,
+        "user__email": specialist.user.email,
+        "contact_visible": getattr(specialist, "contact_visible", False),
+        "skill_rows": specialist.skill_levels.all() if skills is None else skills,
+    }
 
 
 class SpecialistUpdateSerializer(serializers.Serializer):
@@ -153,13 +167,11 @@ class SpecialistListCreateView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Specialist]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Specialist.objects.none()
-        return (
-            specialist_list(user=self.request.user)
-            .prefetch_related(None)
-            .only(*SpecialistOutputSerializer.COLUMNS)
+        return specialist_list_with_skills(user=self.request.user).values(
+            *SpecialistOutputSerializer.COLUMNS, "skill_json"
         )
 
-    def paginate_queryset(self, queryset: QuerySet[Specialist]) -> list[Specialist]:
+    def paginate_queryset(self, queryset: QuerySet[Specialist]) -> list[dict]:
         return specialist_page_with_skills(specialists=super().paginate_queryset(queryset))
 
     @extend_schema(

@@ -377,9 +377,13 @@ def build_specialist_index(
 
 
 def need_spec_from(need: Need) -> NeedSpec:
-    """The need as plain data; uses `need.skill_requirements` (prefetch it for many needs)."""
+    """The need as plain data; uses `need.skill_rows` when the need was read with them
+    (`need_get_with_skills`), else `need.skill_requirements` (prefetch it for many needs)."""
     required, nice = [], []
-    for requirement in need.skill_requirements.all():
+    requirements = getattr(need, "skill_rows", None)
+    if requirements is None:
+        requirements = need.skill_requirements.all()
+    for requirement in requirements:
         pair = (int(requirement.skill_id), int(requirement.min_level))
         (required if requirement.required else nice).append(pair)
     return NeedSpec(

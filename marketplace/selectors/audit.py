@@ -11,7 +11,7 @@ from accounts.errors import Forbidden
 from accounts.models import User
 from marketplace.models import AuditEvent
 from marketplace.permissions import audit_event_visibility, can_read_audit_trail
-from marketplace.selectors.matches import IdFilter
+from marketplace.selectors.filtering import IdFilter, ListFilterSet
 
 
 class _UtcIsoDateTimeField(IsoDateTimeField):
@@ -35,7 +35,7 @@ class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = _UtcIsoDateTimeField
 
 
-class AuditEventFilter(django_filters.FilterSet):
+class AuditEventFilter(ListFilterSet):
     """Query filters of the audit trail."""
 
     actor = IdFilter(field_name="actor_id")

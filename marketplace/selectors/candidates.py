@@ -21,12 +21,28 @@ from marketplace.matching.shortlist import (
 )
 from marketplace.models import Need, Specialist
 from marketplace.permissions import can_view_candidates, specialist_visibility
-from marketplace.selectors.needs import need_get
+from marketplace.selectors.needs import need_get_with_skills
+
+
+@dataclass(frozen=True)
+class CandidateProfile:
+    """What a shortlist shows of a candidate: enough to recognise them, no contact details."""
+
+    id: int
+    name: str
+    title: str
+    agency_id: int
+    agency_name: str
+    region: str
+    languages: list[str]
+
+
+PROFILE_VALUES = ("id", "user__name", "title", "agency_id", "agency__name", "region", "languages")
 
 
 @dataclass(frozen=True)
 class CandidateRow:
-    specialist: Specialist
+    specialist: CandidateProfile
     candidate: Candidate
 
 
@@ -38,7 +54,7 @@ class ExclusionCheck:
 
 
 def _need_for_candidates(*, user: User, need_id: int) -> Need:
-    need = need_get(user=user, need_id=need_id)
+    need = need_get_with_skills(user=user, need_id=need_id)
     if not can_view_candidates(user, need):
         raise Forbidden("Only the need's managers and coordinators see its candidates.")
     return need
@@ -50,9 +66,12 @@ def candidate_list(*, user: User, need_id: int, limit: int = 20) -> list[Candida
     candidates = shortlist(
         specialist_index(), need_spec_from(need), limit=limit, weights=settings.MATCHING_WEIGHTS
     )
-    profiles = Specialist.objects.select_related("user", "agency").in_bulk(
-        [c.specialist_id for c in candidates]
-    )
+    profiles = {
+        values[0]: CandidateProfile(*values)
+        for values in Specialist.objects.filter(
+            pk__in=[c.specialist_id for c in candidates]
+        ).values_list(*PROFILE_VALUES)
+    }
     # A specialist deleted since the index was built is simply left out.
     return [
         CandidateRow(specialist=profiles[c.specialist_id], candidate=c)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from accounts.errors import Forbidden
 from accounts.models import User
 from marketplace import capacity
 from marketplace.models import (
@@ -20,10 +21,10 @@ from marketplace.models import (
     Specialist,
     SpecialistSkill,
 )
-from marketplace.permissions import can_run_matching
+from marketplace.permissions import can_run_matching, need_visibility
+from marketplace.selectors.child_rows import child_rows, decoded_rows
 from marketplace.selectors.matches import match_list, match_list_of_own_agency
 from marketplace.selectors.matching_runs import matching_run_list
-from marketplace.selectors.needs import need_list
 from marketplace.selectors.specialists import availability_list
 
 # What a complete profile has filled in: the matching uses each of these.
@@ -40,16 +41,61 @@ class ProfileCompleteness:
     missing: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class MatchRow:
+    """A match as web/partials/match_table.html shows it: a row of values, not a model.
+
+    Dashboards read these with `values_list`, which costs a fraction of loading matches
+    with their needs, specialists and users as models.
+    """
+
+    pk: int
+    status: str
+    start: dt.date
+    end: dt.date
+    capacity_percent: int
+    need_title: str
+    specialist_name: str
+
+    @property
+    def status_display(self) -> str:
+        return str(MatchStatus(self.status).label)
+
+    @property
+    def period(self) -> str:
+        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+
+    @classmethod
+    def of(cls, match: Match) -> "MatchRow":
+        """The row of a match loaded as a model (`for_match_table`)."""
+        return cls(
+            pk=match.pk,
+            status=match.status,
+            start=match.start,
+            end=match.end,
+            capacity_percent=match.capacity_percent,
+            need_title=match.need.title,
+            specialist_name=match.specialist.user.name,
+        )
+
+
+MATCH_ROW_VALUES = (
+    *("pk", "status", "start", "end", "capacity_percent"),
+    *("need__title", "specialist__user__name"),
+)
+
+
 @dataclass
 class Preview:
     """The first rows of a list for a dashboard, and whether there are more."""
 
-    rows: list
+    rows: list[MatchRow]
     more: bool
 
 
-# What web/partials/match_table.html shows of a match: the rest of the match, its need and
-# its specialist (texts, JSON breakdowns, password hashes) is not worth loading per row.
+# What web/partials/match_table.html shows of a match, for lists that page by cursor over
+# models: the rest of the match, its need and its specialist (texts, JSON breakdowns,
+# password hashes) is not worth loading per row.
 MATCH_TABLE_FIELDS = (
     "id",
     "status",
@@ -66,41 +112,78 @@ def for_match_table(matches: QuerySet[Match]) -> QuerySet[Match]:
     return matches.only(*MATCH_TABLE_FIELDS)
 
 
-def preview(queryset: QuerySet, *, size: int = DASHBOARD_ROWS) -> Preview:
+def match_rows(matches: QuerySet[Match]) -> list[MatchRow]:
+    """Every match of the queryset as a row, in its order."""
+    return [MatchRow(*values) for values in matches.values_list(*MATCH_ROW_VALUES)]
+
+
+def match_preview(matches: QuerySet[Match], *, size: int = DASHBOARD_ROWS) -> Preview:
     # One row past the preview says "there are more" without counting them all.
-    rows = list(queryset[: size + 1])
+    rows = match_rows(matches[: size + 1])
     return Preview(rows=rows[:size], more=len(rows) > size)
 
 
-def specialist_with_profile_state(*, user: User) -> Specialist | None:
-    """The user's profile with its agency and what profile_completeness asks, in one query."""
+@dataclass(frozen=True, order=True)
+class AvailabilityWindow:
+    start: dt.date
+    end: dt.date
+    capacity_percent: int
+
+    @property
+    def period(self) -> str:
+        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+
+
+@dataclass(frozen=True)
+class ProfileState:
+    """What a specialist's dashboard shows of their own profile."""
+
+    completeness: ProfileCompleteness
+    coming_availability: list[AvailabilityWindow]
+
+
+def specialist_profile_state(*, user: User) -> ProfileState | None:
+    """How complete the user's profile is and its coming availability, in one query (the
+    windows come along as JSON)."""
     today = timezone.localdate()
-    return (
+    coming = child_rows(
+        Availability.objects.filter(end__gte=today),
+        parent="specialist",
+        columns=("start", "end", "capacity_percent"),
+    )
+    row = (
         Specialist.objects.filter(user=user)
-        .select_related("agency")
         .annotate(
             has_skills=Exists(SpecialistSkill.objects.filter(specialist=OuterRef("pk"))),
-            has_coming_availability=Exists(
-                Availability.objects.filter(specialist=OuterRef("pk"), end__gte=today)
-            ),
+            coming=coming,
+        )
+        .values(
+            *("title", "summary", "languages", "region", "remote_ok", "has_skills", "coming"),
         )
         .first()
     )
-
-
-def profile_completeness(*, specialist: Specialist) -> ProfileCompleteness:
-    """The share of PROFILE_PARTS the specialist has filled in, and which are missing.
-
-    Takes the profile as `specialist_with_profile_state` loads it.
-    """
+    if row is None:
+        return None
+    windows = sorted(
+        AvailabilityWindow(dt.date.fromisoformat(start), dt.date.fromisoformat(end), int(percent))
+        for start, end, percent in decoded_rows(row["coming"])
+    )
     present = {
-        "title": bool(specialist.title.strip()),
-        "summary": bool(specialist.summary.strip()),
-        "skills": specialist.has_skills,
-        "languages": bool(specialist.languages),
-        "region": bool(specialist.region) or specialist.remote_ok,
-        "availability": specialist.has_coming_availability,
+        "title": bool(row["title"].strip()),
+        "summary": bool(row["summary"].strip()),
+        "skills": row["has_skills"],
+        "languages": bool(row["languages"]),
+        "region": bool(row["region"]) or row["remote_ok"],
+        "availability": bool(windows),
     }
+    return ProfileState(
+        completeness=_completeness(present),
+        coming_availability=windows,
+    )
+
+
+def _completeness(present: dict[str, bool]) -> ProfileCompleteness:
+    """The share of PROFILE_PARTS filled in, and which are missing."""
     missing = [part for part in PROFILE_PARTS if not present[part]]
     percent = round(100 * (len(PROFILE_PARTS) - len(missing)) / len(PROFILE_PARTS))
     return ProfileCompleteness(percent=percent, missing=missing)
@@ -108,10 +191,6 @@ def profile_completeness(*, specialist: Specialist) -> ProfileCompleteness:
 
 def specialist_of(*, user: User) -> Specialist | None:
     return Specialist.objects.filter(user=user).select_related("agency").first()
-
-
-def upcoming_availability(*, specialist: Specialist) -> QuerySet[Availability]:
-    return specialist.availabilities.filter(end__gte=timezone.localdate()).order_by("start")
 
 
 def pending_proposals_for_specialist(*, user: User) -> QuerySet[Match]:
@@ -128,12 +207,18 @@ def engagements_for_specialist(*, user: User) -> QuerySet[Match]:
 
 
 def agency_needs_by_status(*, user: User) -> dict[str, int]:
+    """How many needs of the manager's own agency are in each status.
+
+    A manager sees every need of their own agency (`need_visibility`), so the count reads
+    the (agency, status) index alone, without the visibility rule's OR.
+    """
+    if not user.is_manager:
+        raise Forbidden("Only agency managers count their agency's needs.")
     rows = (
-        need_list(user=user)
-        .filter(agency_id=user.agency_id)
+        Need.objects.filter(agency_id=user.agency_id)
         .order_by()
         .values("status")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     )
     counts = {status: 0 for status in NeedStatus.values}
     counts.update({row["status"]: row["n"] for row in rows})
@@ -145,7 +230,7 @@ def lent_out(*, user: User) -> QuerySet[Match]:
     return (
         match_list_of_own_agency(user=user, side="specialist")
         .filter(status__in=(MatchStatus.APPROVED, MatchStatus.ACCEPTED))
-        .exclude(need__agency_id=user.agency_id)
+        .exclude(need_agency_id=user.agency_id)
     )
 
 
@@ -153,7 +238,7 @@ def borrowed(*, user: User) -> QuerySet[Match]:
     return (
         match_list_of_own_agency(user=user, side="need")
         .filter(status=MatchStatus.ACCEPTED)
-        .exclude(specialist__agency_id=user.agency_id)
+        .exclude(specialist_agency_id=user.agency_id)
     )
 
 
@@ -174,16 +259,31 @@ def approval_queue(*, user: User) -> QuerySet[Match]:
     )
 
 
-def open_needs_without_candidates(*, user: User) -> QuerySet[Need]:
+@dataclass(frozen=True)
+class NeedRow:
+    """An open need as the coordinator's dashboard lists it."""
+
+    pk: int
+    title: str
+    agency_name: str
+    start: dt.date
+    end: dt.date
+
+    @property
+    def period(self) -> str:
+        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+
+
+def open_needs_without_candidates(*, user: User, limit: int = 10) -> list[NeedRow]:
+    """Open needs no proposed, approved or accepted match is for, soonest start first."""
     active = Match.objects.filter(need=OuterRef("pk"), status__in=ACTIVE_MATCH_STATUSES)
-    return (
-        need_list(user=user)
-        .filter(status=NeedStatus.OPEN)
+    rows = (
+        Need.objects.filter(need_visibility(user), status=NeedStatus.OPEN)
         .filter(~Exists(active))
-        .select_related("agency")
-        .prefetch_related(None)  # the dashboard lists no skills
         .order_by("start", "id")
+        .values_list("pk", "title", "agency__name", "start", "end")[:limit]
     )
+    return [NeedRow(*values) for values in rows]
 
 
 def latest_matching_run(*, user: User) -> MatchingRun | None:

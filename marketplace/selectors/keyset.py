@@ -132,7 +132,9 @@ def _beyond(key: OrderKey, value: Any, *, nulls_last: bool) -> Q | None:
     return beyond
 
 
-def _values(row: Model, keys: Sequence[OrderKey]) -> list[Any]:
+def _values(row: Model | dict, keys: Sequence[OrderKey]) -> list[Any]:
+    if isinstance(row, dict):  # a `.values()` page
+        return [row[key.name] for key in keys]
     return [getattr(row, key.name) for key in keys]
 
 

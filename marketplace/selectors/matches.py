@@ -1,30 +1,16 @@
 """Reading matches: every query applies `match_visibility` once, here."""
 
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 
 from accounts.errors import NotFound
 from accounts.models import User
 from marketplace.models import Match, MatchStatus
 from marketplace.permissions import match_visibility
-
-# Ids beyond a signed 64-bit integer are bad input, not a database overflow.
-MAX_ID = 2**63 - 1
+from marketplace.selectors.filtering import IdFilter, ListFilterSet
 
 
-class IdFilter(django_filters.Filter):
-    """An exact match on an id, refusing what cannot be an id with a field message."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
-
-
-class MatchFilter(django_filters.FilterSet):
+class MatchFilter(ListFilterSet):
     """Query filters of the match list (ordering is the API's `ordering` parameter)."""
 
     status = django_filters.MultipleChoiceFilter(choices=MatchStatus.choices)
@@ -58,7 +44,7 @@ def match_list_of_own_agency(*, user: User, side: str) -> QuerySet[Match]:
     if not (user.is_manager and user.agency_id):
         return Match.objects.none()
     return (
-        Match.objects.filter(**{f"{side}__agency_id": user.agency_id})
+        Match.objects.filter(**{f"{side}_agency_id": user.agency_id})
         .select_related("need", "specialist", "specialist__user")
         .order_by("-created_at", "-id")
     )

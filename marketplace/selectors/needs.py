@@ -1,20 +1,43 @@
 """Reads of needs, with visibility applied."""
 
-from collections import defaultdict
+from collections.abc import Sequence
 from typing import NamedTuple
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from accounts.errors import NotFound
 from accounts.models import User
 from marketplace.models import Need, NeedSkill
 from marketplace.permissions import need_visibility
+from marketplace.selectors.child_rows import child_rows, decoded_rows
 
 
 def need_list(*, user: User) -> QuerySet[Need]:
     return Need.objects.filter(need_visibility(user)).prefetch_related(
         Prefetch("skill_requirements", queryset=NeedSkill.objects.order_by("-required", "skill_id"))
     )
+
+
+# The needs board's default order: newest first.
+BOARD_ORDERING = ("-created_at", "-id")
+
+
+def needs_asking_for(needs: QuerySet[Need], *, skill_id: int) -> QuerySet[Need]:
+    """The needs that ask for the skill, each with `skill_listed_at`: its created_at as the
+    requirement row holds it, which `board_ordering` orders by."""
+    return needs.filter(skill_requirements__skill_id=skill_id).annotate(
+        skill_listed_at=F("skill_requirements__need_created_at")
+    )
+
+
+def board_ordering(needs: QuerySet[Need], ordering: Sequence[str]) -> list[str]:
+    """The ordering to page `needs` by: the default order of a board filtered by a skill reads
+    that skill's needs newest first from the requirement index (needskill_board_idx) and
+    stops at the page's end, where ordering by the need's own created_at would walk every
+    need and look up its skills."""
+    if tuple(ordering) == BOARD_ORDERING and "skill_listed_at" in needs.query.annotations:
+        return ["-skill_listed_at", "-id"]
+    return list(ordering)
 
 
 def need_get(*, user: User, need_id: int) -> Need:
@@ -24,26 +47,43 @@ def need_get(*, user: User, need_id: int) -> Need:
     return need
 
 
+def need_get_with_skills(*, user: User, need_id: int) -> Need:
+    """`need_get` in one query: the requirements come along as `skill_rows`."""
+    need = need_list_with_skills(user=user).filter(pk=need_id).first()
+    if need is None:
+        raise NotFound("Need not found.")
+    return need_page_with_skills(needs=[need])[0]
+
+
 class SkillRequirement(NamedTuple):
     skill_id: int
     min_level: int
     required: bool
 
 
-def need_page_with_skills(*, needs: list[Need]) -> list[Need]:
-    """A page of needs, each with its skill requirements as `skill_rows`, in one query.
+# A need's requirements as [skill_id, min_level, required] arrays, inside the need's row.
+_SKILL_ROWS = child_rows(
+    NeedSkill.objects.all(), parent="need", columns=("skill_id", "min_level", "required")
+)
 
-    For lists from `need_list(...).prefetch_related(None)`: a prefetch builds a queryset
-    per need, which costs more than the query itself on a page of 50.
-    """
-    rows: dict[int, list[SkillRequirement]] = defaultdict(list)
-    found = (
-        NeedSkill.objects.filter(need_id__in=[need.pk for need in needs])
-        .order_by("need_id", "-required", "skill_id")
-        .values_list("need_id", "skill_id", "min_level", "required")
-    )
-    for need_id, *requirement in found:
-        rows[need_id].append(SkillRequirement(*requirement))
+
+def need_list_with_skills(*, user: User) -> QuerySet[Need]:
+    """`need_list` for pages of needs: each row brings its skill requirements along in the
+    same query (`skill_json`), read by `need_page_with_skills`."""
+    return Need.objects.filter(need_visibility(user)).annotate(skill_json=_SKILL_ROWS)
+
+
+def need_page_with_skills(*, needs: list[Need] | list[dict]) -> list[Need] | list[dict]:
+    """A page of `need_list_with_skills` (models, or rows of `.values()`), each need with
+    its requirements as `skill_rows`: required first, then by skill id, as `need_list`
+    prefetches them."""
     for need in needs:
-        need.skill_rows = rows[need.pk]
+        row = need if isinstance(need, dict) else vars(need)
+        row["skill_rows"] = sorted(
+            (
+                SkillRequirement(int(skill_id), int(min_level), bool(required))
+                for skill_id, min_level, required in decoded_rows(row["skill_json"])
+            ),
+            key=lambda requirement: (not requirement.required, requirement.skill_id),
+        )
     return needs

@@ -1,6 +1,5 @@
 """Reads of specialists and their availability, with visibility and contact rules applied."""
 
-from collections import defaultdict
 from typing import NamedTuple
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, QuerySet, Value
@@ -9,6 +8,7 @@ from accounts.errors import NotFound
 from accounts.models import User
 from marketplace.models import Availability, Skill, Specialist, SpecialistSkill
 from marketplace.permissions import contact_visibility, specialist_visibility
+from marketplace.selectors.child_rows import child_rows, decoded_rows
 
 
 def skill_list() -> QuerySet[Skill]:
@@ -35,22 +35,30 @@ class SkillLevelRow(NamedTuple):
     level: int
 
 
-def specialist_page_with_skills(*, specialists: list[Specialist]) -> list[Specialist]:
-    """A page of specialists, each with its skill levels as `skill_rows`, in one query.
+# A specialist's skill levels as [skill_id, level] arrays, inside the specialist's row.
+_SKILL_ROWS = child_rows(
+    SpecialistSkill.objects.all(), parent="specialist", columns=("skill_id", "level")
+)
 
-    For lists from `specialist_list(...).prefetch_related(None)`: a prefetch builds a
-    queryset per specialist, which costs more than the query itself on a page of 50.
-    """
-    rows: dict[int, list[SkillLevelRow]] = defaultdict(list)
-    found = (
-        SpecialistSkill.objects.filter(specialist_id__in=[s.pk for s in specialists])
-        .order_by("specialist_id", "skill_id")
-        .values_list("specialist_id", "skill_id", "level")
-    )
-    for specialist_id, skill_id, level in found:
-        rows[specialist_id].append(SkillLevelRow(skill_id, level))
+
+def specialist_list_with_skills(*, user: User) -> QuerySet[Specialist]:
+    """`specialist_list` for pages of specialists: each row brings its skill levels along
+    in the same query (`skill_json`), read by `specialist_page_with_skills`."""
+    return specialist_list(user=user).prefetch_related(None).annotate(skill_json=_SKILL_ROWS)
+
+
+def specialist_page_with_skills(
+    *, specialists: list[Specialist] | list[dict]
+) -> list[Specialist] | list[dict]:
+    """A page of `specialist_list_with_skills` (models, or rows of `.values()`), each
+    specialist with its skill levels as `skill_rows`, by skill id as `specialist_list`
+    prefetches them."""
     for specialist in specialists:
-        specialist.skill_rows = rows[specialist.pk]
+        row = specialist if isinstance(specialist, dict) else vars(specialist)
+        row["skill_rows"] = sorted(
+            SkillLevelRow(int(skill_id), int(level))
+            for skill_id, level in decoded_rows(row["skill_json"])
+        )
     return specialists
 
 

@@ -257,22 +257,24 @@ def matches_propose_from_run(*, run: MatchingRun, proposals: Sequence[Proposal])
             "need_id", "specialist_id"
         )
     )
-    specialist_ids = set(
+    agency_of_specialist = dict(
         Specialist.objects.filter(
             pk__in={proposal.specialist_id for proposal in proposals}
-        ).values_list("pk", flat=True)
+        ).values_list("pk", "agency_id")
     )
     new: list[Match] = []
     for proposal in proposals:
         pair = (proposal.need_id, proposal.specialist_id)
         need = needs.get(proposal.need_id)
-        if need is None or proposal.specialist_id not in specialist_ids or pair in taken:
+        if need is None or proposal.specialist_id not in agency_of_specialist or pair in taken:
             continue
         taken.add(pair)
         new.append(
             Match(
                 need=need,
                 specialist_id=proposal.specialist_id,
+                need_agency_id=need.agency_id,
+                specialist_agency_id=agency_of_specialist[proposal.specialist_id],
                 status=MatchStatus.PROPOSED,
                 score=min(max(float(proposal.score), 0.0), 1.0),
                 breakdown=proposal.breakdown,
@@ -350,6 +352,8 @@ def match_nominate(*, actor: User, need: Need, specialist: Specialist) -> Match:
     match = Match.objects.create(
         need=need,
         specialist=specialist,
+        need_agency_id=need.agency_id,
+        specialist_agency_id=specialist.agency_id,
         status=MatchStatus.PROPOSED,
         score=min(max(float(score), 0.0), 1.0),
         breakdown=breakdown,

@@ -164,7 +164,7 @@ def _load() -> _Inputs:
     remaining = {need.id: need.headcount - len(taken.get(need.id, ())) for need in needs}
     reserved = list(
         Match.objects.filter(status__in=RESERVING_MATCH_STATUSES, end__gte=index.week0)
-        .values_list("specialist__agency_id", "start", "end")
+        .values_list("specialist_agency_id", "start", "end")
         .order_by("pk")
     )
     return _Inputs(

@@ -94,7 +94,13 @@ def _skills_snapshot(need: Need) -> list[dict[str, Any]]:
 def _replace_skills(need: Need, skills: Sequence[NeedSkillSpec]) -> None:
     NeedSkill.objects.filter(need=need).delete()
     NeedSkill.objects.bulk_create(
-        NeedSkill(need=need, skill_id=s.skill_id, min_level=s.min_level, required=s.required)
+        NeedSkill(
+            need=need,
+            skill_id=s.skill_id,
+            min_level=s.min_level,
+            required=s.required,
+            need_created_at=need.created_at,
+        )
         for s in skills
     )
 

@@ -31,6 +31,8 @@ def test_json_dates_and_foreign_keys_round_trip():
     match = Match(
         need=need,
         specialist=specialist,
+        need_agency_id=need.agency_id,
+        specialist_agency_id=specialist.agency_id,
         score=0.75,
         breakdown=breakdown,
         capacity_percent=need.capacity_percent,

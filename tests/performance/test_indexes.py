@@ -19,7 +19,7 @@ from marketplace.api.filters import NeedFilter, SpecialistFilter
 from marketplace.selectors.audit import AuditEventFilter, audit_event_list
 from marketplace.selectors.dashboards import awaiting_release, borrowed, for_match_table, lent_out
 from marketplace.selectors.matches import MatchFilter, match_list
-from marketplace.selectors.needs import need_list
+from marketplace.selectors.needs import BOARD_ORDERING, board_ordering, need_list
 from marketplace.selectors.specialists import specialist_list
 from tests import factories
 
@@ -91,8 +91,15 @@ def test_needs_skill_filter_reads_the_skill_index(coordinator, world):
     _assert_index(
         queryset,
         "marketplace_needskill",
-        r"needskill_skill_need_idx|needskill_unique_skill|marketplace_needskill_skill_id_\w+",
+        r"needskill_board_idx|needskill_skill_need_idx|marketplace_needskill_skill_id_\w+",
     )
+
+
+def test_needs_board_by_skill_newest_first_reads_the_skill_board_index(coordinator, world):
+    """The skill's needs in board order straight from one index: no walk over every need."""
+    queryset = NeedFilter({"skill": world["skill"].pk}, queryset=need_list(user=coordinator)).qs
+    page = queryset.order_by(*board_ordering(queryset, BOARD_ORDERING))[:50]
+    _assert_index(page, "marketplace_needskill", "needskill_board_idx", ordered=True)
 
 
 def _specialists(user, params: dict) -> QuerySet:
@@ -263,6 +270,5 @@ def test_manager_dashboard_lists_read_a_match_index(world, selector):
     _assert_index(
         for_match_table(selector(user=manager))[:6],
         "marketplace_match",
-        r"match_created_idx|match_status_created_idx|match_specialist_status_idx"
-        r"|match_need_status_idx|marketplace_match_\w+",
+        r"match_spec_agency_idx|match_need_agency_idx",
     )

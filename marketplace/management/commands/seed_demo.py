@@ -736,7 +736,11 @@ class Command(BaseCommand):
             NeedSkill.objects.update_or_create(
                 need=need,
                 skill=skills[name],
-                defaults={"min_level": min_level, "required": required},
+                defaults={
+                    "min_level": min_level,
+                    "required": required,
+                    "need_created_at": need.created_at,
+                },
             )
         published = moment(plan.published_days_before_anchor)
         for match_plan in plan.matches:
@@ -771,6 +775,8 @@ class Command(BaseCommand):
             need=need,
             specialist=specialist,
             defaults={
+                "need_agency_id": need.agency_id,
+                "specialist_agency_id": specialist.agency_id,
                 "status": plan.status,
                 "score": plan.score,
                 "breakdown": plan.breakdown,

@@ -1,7 +1,7 @@
 """A match's page and its transitions; the coordinator's approval queue and matching runs."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -276,6 +276,7 @@ def match_group_list(request: HttpRequest, group: str) -> HttpResponse:
         dashboards.for_match_table(spec.rows(user=request.user)),
         ordering=("-created_at", "-id"),
     )
+    page = replace(page, rows=[dashboards.MatchRow.of(match) for match in page.rows])
     return render(
         request,
         "web/match_group.html",

@@ -2,17 +2,24 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.errors import Conflict, Forbidden, InvalidInput
-from marketplace.models import Need, NeedSkill, NeedStatus
+from marketplace.models import Need, NeedStatus
 from marketplace.permissions import can_create_need_for, can_manage_need, can_view_candidates
+from marketplace.selectors import dashboards
 from marketplace.selectors.candidates import candidate_list
-from marketplace.selectors.needs import need_get, need_list
+from marketplace.selectors.needs import (
+    BOARD_ORDERING,
+    board_ordering,
+    need_get,
+    need_list,
+    needs_asking_for,
+)
 from marketplace.selectors.specialists import specialist_get
 from marketplace.services.matches import match_nominate
 from marketplace.services.needs import (
@@ -53,8 +60,7 @@ def _filtered(request: HttpRequest, form: NeedFilterForm) -> QuerySet[Need]:
         return needs
     data = form.cleaned_data
     if data.get("skill"):
-        asks = NeedSkill.objects.filter(need=OuterRef("pk"), skill_id=data["skill"])
-        needs = needs.filter(Exists(asks))
+        needs = needs_asking_for(needs, skill_id=data["skill"])
     if data.get("agency"):
         needs = needs.filter(agency=data["agency"])
     if data.get("status"):
@@ -70,7 +76,9 @@ def _filtered(request: HttpRequest, form: NeedFilterForm) -> QuerySet[Need]:
 def need_list_view(request: HttpRequest) -> HttpResponse:
     form = NeedFilterForm(request.GET or None)
     needs = _filtered(request, form)
-    page = web_keyset_page(request, needs, ordering=("-created_at", "-id"), size=PAGE_SIZE)
+    page = web_keyset_page(
+        request, needs, ordering=board_ordering(needs, BOARD_ORDERING), size=PAGE_SIZE
+    )
     context = {
         "form": form,
         "page": page,
@@ -104,7 +112,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for row in rows
         ]
     if context["can_see_candidates"]:
-        context["matches"] = need.matches.select_related("specialist__user", "specialist__agency")
+        context["matches"] = dashboards.match_rows(need.matches.all())
     return render(request, "web/need_detail.html", context)
 
 

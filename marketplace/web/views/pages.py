@@ -24,40 +24,31 @@ PROFILE_PART_LABELS = {
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    context: dict = {}
-    agency = None
+    context: dict = {"agency_name": user.agency.name if user.agency_id else None}
     if user.is_specialist:
-        specialist = dashboards.specialist_with_profile_state(user=user)
-        context["specialist"] = specialist
-        if specialist is not None:
-            if specialist.agency_id == user.agency_id:
-                agency = specialist.agency  # loaded with the profile: no query of its own
-            completeness = dashboards.profile_completeness(specialist=specialist)
-            context["completeness"] = completeness
-            context["missing_parts"] = [PROFILE_PART_LABELS[p] for p in completeness.missing]
-            context["availability"] = dashboards.upcoming_availability(specialist=specialist)
-        pending = dashboards.pending_proposals_for_specialist(user=user)
-        context["pending"] = dashboards.preview(dashboards.for_match_table(pending))
-        engagements = dashboards.engagements_for_specialist(user=user)
-        context["engagements"] = dashboards.preview(dashboards.for_match_table(engagements))
+        profile = dashboards.specialist_profile_state(user=user)
+        context["profile"] = profile
+        if profile is not None:
+            context["missing_parts"] = [
+                PROFILE_PART_LABELS[part] for part in profile.completeness.missing
+            ]
+        context["pending"] = dashboards.match_preview(
+            dashboards.pending_proposals_for_specialist(user=user)
+        )
+        context["engagements"] = dashboards.match_preview(
+            dashboards.engagements_for_specialist(user=user)
+        )
     if user.is_manager:
         context["needs_by_status"] = dashboards.agency_needs_by_status(user=user)
-        context["awaiting_release"] = dashboards.preview(
-            dashboards.for_match_table(dashboards.awaiting_release(user=user))
+        context["awaiting_release"] = dashboards.match_preview(
+            dashboards.awaiting_release(user=user)
         )
-        context["lent_out"] = dashboards.preview(
-            dashboards.for_match_table(dashboards.lent_out(user=user))
-        )
-        context["borrowed"] = dashboards.preview(
-            dashboards.for_match_table(dashboards.borrowed(user=user))
-        )
+        context["lent_out"] = dashboards.match_preview(dashboards.lent_out(user=user))
+        context["borrowed"] = dashboards.match_preview(dashboards.borrowed(user=user))
     if user.is_coordinator or user.is_admin:
         context["queue_count"] = dashboards.approval_queue(user=user).count()
-        context["needs_without_candidates"] = dashboards.open_needs_without_candidates(user=user)[
-            :10
-        ]
+        context["needs_without_candidates"] = dashboards.open_needs_without_candidates(user=user)
         context["latest_run"] = dashboards.latest_matching_run(user=user)
-    context["agency"] = agency or (user.agency if user.agency_id else None)
     return render(request, "web/dashboard.html", context)
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from marketplace.models import AuditEvent, DeclineReason, MatchStatus
+from marketplace.models import AuditEvent, DeclineReason, Match, MatchStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +90,17 @@ def test_nominate_returns_the_new_match(world, client_for):
     assert response.status_code == 201
     assert response.json()["status"] == "proposed"
     assert response.json()["proposed_by"] == "nomination"
+
+
+def test_nominated_match_records_the_agencies_of_its_need_and_specialist(world, client_for):
+    response = client_for(world.manager_a).post(
+        "/api/v1/matches/", {"need": world.need.pk, "specialist": world.specialist.pk}
+    )
+
+    match = Match.objects.get(pk=response.json()["id"])
+    assert match.need_agency_id == world.need.agency_id
+    assert match.specialist_agency_id == world.specialist.agency_id
+    assert match.need_agency_id != match.specialist_agency_id
 
 
 @pytest.mark.parametrize(

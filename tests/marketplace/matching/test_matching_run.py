@@ -80,6 +80,18 @@ def test_run_proposals_are_proposed_matches_from_the_run(
     assert run.total_score == pytest.approx(sum(m.score for m in matches), abs=1e-5)
 
 
+def test_run_proposals_record_the_agencies_of_their_need_and_specialist(
+    market, coordinator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = matching_run_start(actor=coordinator)
+    matches = list(Match.objects.filter(matching_run=run).select_related("need", "specialist"))
+    assert matches
+    for match in matches:
+        assert match.need_agency_id == match.need.agency_id
+        assert match.specialist_agency_id == match.specialist.agency_id == market["agency"].pk
+
+
 def test_run_respects_the_agency_outflow_cap(
     market, coordinator, settings, django_capture_on_commit_callbacks
 ):

@@ -13,10 +13,16 @@ from rest_framework import serializers
 from marketplace.api.needs import NeedOutputSerializer
 from marketplace.api.specialists import SpecialistOutputSerializer
 from marketplace.models import Clearance, NeedStatus, UnfilledReason
-from marketplace.selectors.needs import need_get, need_list, need_page_with_skills
+from marketplace.selectors.needs import (
+    need_get,
+    need_get_with_skills,
+    need_list_with_skills,
+    need_page_with_skills,
+)
 from marketplace.selectors.specialists import (
     specialist_get,
     specialist_list,
+    specialist_list_with_skills,
     specialist_page_with_skills,
 )
 from tests import factories
@@ -57,10 +63,14 @@ def test_need_rows_equal_the_declared_fields(needs):
 
 def test_need_list_rows_equal_the_detail_rows(needs):
     admin = factories.AdminFactory()
-    page = need_page_with_skills(needs=list(need_list(user=admin).prefetch_related(None)))
+    rows = need_list_with_skills(user=admin).values(*NeedOutputSerializer.COLUMNS, "skill_json")
+    page = need_page_with_skills(needs=list(rows))
     listed = {row["id"]: row for row in NeedOutputSerializer(page, many=True).data}
     for need in needs:
-        assert listed[need.pk] == NeedOutputSerializer(need_get(user=admin, need_id=need.pk)).data
+        detail = NeedOutputSerializer(need_get(user=admin, need_id=need.pk)).data
+        assert listed[need.pk] == detail
+        one_query = need_get_with_skills(user=admin, need_id=need.pk)
+        assert NeedOutputSerializer(one_query).data == detail
     assert listed[needs[1].pk]["skills"][0]["required"] is True
     assert listed[needs[2].pk]["skills"] == []
 
@@ -102,9 +112,9 @@ def test_specialist_rows_equal_the_declared_fields(specialists, role):
 
 def test_specialist_list_rows_equal_the_detail_rows_and_hide_contacts(specialists):
     stranger = factories.ManagerFactory()
-    queryset = specialist_list(user=stranger).prefetch_related(None)
+    queryset = specialist_list_with_skills(user=stranger)
     page = specialist_page_with_skills(
-        specialists=list(queryset.only(*SpecialistOutputSerializer.COLUMNS))
+        specialists=list(queryset.values(*SpecialistOutputSerializer.COLUMNS, "skill_json"))
     )
     for row in SpecialistOutputSerializer(page, many=True).data:
         detail = SpecialistOutputSerializer(specialist_get(user=stranger, specialist_id=row["id"]))
@@ -116,7 +126,7 @@ def test_own_manager_sees_contacts_in_list_rows(specialists):
     full = specialists[1]
     manager = factories.ManagerFactory(agency=full.agency)
     page = specialist_page_with_skills(
-        specialists=list(specialist_list(user=manager).filter(pk=full.pk).prefetch_related(None))
+        specialists=list(specialist_list_with_skills(user=manager).filter(pk=full.pk))
     )
     row = SpecialistOutputSerializer(page, many=True).data[0]
     assert row["email"] == full.user.email

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests import factories
@@ -175,3 +177,29 @@ def test_api_token_login_of_a_specialist_needs_no_code(api_client):
     response = api_client.post(TOKEN_URL, {"email": specialist.email, "password": PASSWORD})
 
     assert response.status_code == 200
+
+
+def test_pages_after_the_code_do_not_read_the_device_again(client):
+    """The session's device is read when a page asks whether the session is verified; once
+    the second factor is given, no page does, so none pays a query for it."""
+    coordinator = factories.CoordinatorFactory()
+    device = confirmed_device(coordinator)
+    web_login(client, coordinator.email)
+    client.post("/account/mfa/verify/", {"otp": code_for(device), "next": "/"})
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/needs/").status_code == 200
+
+    device_table = TOTPDevice._meta.db_table
+    assert not [q["sql"] for q in queries.captured_queries if device_table in q["sql"]]
+
+
+def test_the_verify_page_still_knows_a_verified_session(client):
+    coordinator = factories.CoordinatorFactory()
+    device = confirmed_device(coordinator)
+    web_login(client, coordinator.email)
+    client.post("/account/mfa/verify/", {"otp": code_for(device), "next": "/"})
+
+    response = client.get("/account/mfa/verify/")
+
+    assert response.status_code == 302  # already verified: nothing left to give

@@ -100,7 +100,13 @@ def _big_market() -> None:
         for n in range(NEEDS)
     )
     NeedSkill.objects.bulk_create(
-        NeedSkill(need=need, skill=skills[n % 4], min_level=2, required=True)
+        NeedSkill(
+            need=need,
+            skill=skills[n % 4],
+            min_level=2,
+            required=True,
+            need_created_at=need.created_at,
+        )
         for n, need in enumerate(needs)
     )
 
