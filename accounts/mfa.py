@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 import qrcode
 import qrcode.image.svg
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import get_user
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db import transaction
 from django.dispatch import receiver
@@ -185,7 +186,15 @@ class LazyOTPMiddleware(OTPMiddleware):
 
     `user.is_verified()` (and `user.otp_device` after it) load the device on first use;
     a session past its second factor is never asked, so its pages skip that query.
+
+    The user itself is loaded here rather than behind two lazy proxies (Django's and
+    django-otp's): SecondFactorMiddleware asks who it is on every request anyway, and a
+    page reads `request.user` a hundred times or more.
     """
+
+    def _install_lazy_accessors(self, request: HttpRequest) -> None:
+        super()._install_lazy_accessors(request)  # the async accessor, as django-otp has it
+        request.user = self._verify_user_sync(request, get_user(request))
 
     def _verify_user_sync(self, request: HttpRequest, user: User) -> User:
         user.is_verified = functools.partial(self._load_and_verify, request, user)

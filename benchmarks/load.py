@@ -96,9 +96,12 @@ def _session_key(user) -> str:
 
     The benchmark measures pages, not the login form (which may ask for a second factor).
     """
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
     backend = next(
         (b for b in settings.AUTHENTICATION_BACKENDS if b.endswith(".ModelBackend")),

@@ -20,3 +20,8 @@ class MarketplaceConfig(AppConfig):
         from marketplace.selectors.taxonomy import connect_taxonomy_invalidation
 
         connect_taxonomy_invalidation()
+
+        # PostgreSQL timestamps are read by psycopg's compiled loader (see the module).
+        from marketplace.db_timestamps import connect_timestamp_loader
+
+        connect_timestamp_loader()

@@ -15,18 +15,23 @@ def skill_list() -> QuerySet[Skill]:
     return Skill.objects.all()
 
 
-def specialist_list(*, user: User) -> QuerySet[Specialist]:
-    """Specialists the user may see, each annotated with `contact_visible` for email and phone."""
+def _visible_specialists(user: User) -> QuerySet[Specialist]:
     rule = contact_visibility(user)
     # Evaluated on each row itself: no second scan of the specialists per row.
     contact = ExpressionWrapper(rule, output_field=BooleanField()) if rule else Value(True)
+    return Specialist.objects.filter(specialist_visibility(user)).annotate(
+        name=F("user__name"), contact_visible=contact
+    )
+
+
+def specialist_list(*, user: User) -> QuerySet[Specialist]:
+    """Specialists the user may see, each annotated with `contact_visible` for email and phone."""
     return (
-        Specialist.objects.filter(specialist_visibility(user))
+        _visible_specialists(user)
         .select_related("user")
         .prefetch_related(
             Prefetch("skill_levels", queryset=SpecialistSkill.objects.order_by("skill_id"))
         )
-        .annotate(name=F("user__name"), contact_visible=contact)
     )
 
 
@@ -44,7 +49,7 @@ _SKILL_ROWS = child_rows(
 def specialist_list_with_skills(*, user: User) -> QuerySet[Specialist]:
     """`specialist_list` for pages of specialists: each row brings its skill levels along
     in the same query (`skill_json`), read by `specialist_page_with_skills`."""
-    return specialist_list(user=user).prefetch_related(None).annotate(skill_json=_SKILL_ROWS)
+    return _visible_specialists(user).annotate(skill_json=_SKILL_ROWS)
 
 
 def specialist_page_with_skills(
