@@ -37,3 +37,10 @@ def test_utc_is_written_with_z():
 def test_no_value_is_none():
     assert iso_datetime(None) is None
     assert iso_date(None) is None
+
+
+@pytest.mark.parametrize("zone", ["Europe/Stockholm", "UTC"])
+def test_a_zone_looked_up_once_writes_what_the_current_zone_would(zone):
+    value = dt.datetime(2027, 7, 1, 23, 59, 59, 123456, tzinfo=dt.UTC)
+    with timezone.override(zone):
+        assert iso_datetime(value, timezone.get_current_timezone()) == DRF.to_representation(value)
