@@ -39,11 +39,8 @@ def default_choice(kind: str) -> ChannelChoice:
     return DEFAULT_CHOICES.get(kind, DEFAULT_CHOICE)
 
 
-def notification_inbox(*, user: User, unread: bool | None = None) -> QuerySet[Notification]:
-    """The user's own in-app notifications, newest first (nobody sees anyone else's)."""
-    queryset = Notification.objects.filter(recipient=user, in_app_at__isnull=False).only(
-        "id", "kind", "title", "body", "link", "created_at", "read_at", "recipient_id"
-    )
+def _in_app(*, user: User, unread: bool | None) -> QuerySet[Notification]:
+    queryset = Notification.objects.filter(recipient_id=user.pk, in_app_at__isnull=False)
     if unread is True:
         queryset = queryset.filter(read_at__isnull=True)
     elif unread is False:
@@ -51,13 +48,17 @@ def notification_inbox(*, user: User, unread: bool | None = None) -> QuerySet[No
     return queryset
 
 
+def notification_inbox(*, user: User, unread: bool | None = None) -> QuerySet[Notification]:
+    """The user's own in-app notifications, newest first (nobody sees anyone else's)."""
+    return _in_app(user=user, unread=unread).only(
+        "id", "kind", "title", "body", "link", "created_at", "read_at", "recipient_id"
+    )
+
+
 def notification_unread_count(*, user: User) -> int:
     """What `notification_inbox(user=user, unread=True)` holds; every page's header shows it,
     so it is counted without the inbox's column list."""
-    unread = Notification.objects.filter(
-        recipient_id=user.pk, in_app_at__isnull=False, read_at__isnull=True
-    )
-    return unread.aggregate(n=Count("*"))["n"]
+    return _in_app(user=user, unread=True).aggregate(n=Count("*"))["n"]
 
 
 def preferences_for(*, user_ids: Iterable[int], kind: str) -> dict[int, ChannelChoice]:

@@ -41,6 +41,11 @@ class ProfileCompleteness:
     missing: list[str] = field(default_factory=list)
 
 
+def period_text(start: dt.date, end: dt.date) -> str:
+    """A period as the dashboard rows show it."""
+    return f"{start.isoformat()} – {end.isoformat()}"
+
+
 @dataclass(frozen=True)
 class MatchRow:
     """A match as web/partials/match_table.html shows it: a row of values, not a model.
@@ -63,7 +68,7 @@ class MatchRow:
 
     @property
     def period(self) -> str:
-        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+        return period_text(self.start, self.end)
 
     @classmethod
     def of(cls, match: Match) -> "MatchRow":
@@ -131,7 +136,7 @@ class AvailabilityWindow:
 
     @property
     def period(self) -> str:
-        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+        return period_text(self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -271,7 +276,7 @@ class NeedRow:
 
     @property
     def period(self) -> str:
-        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+        return period_text(self.start, self.end)
 
 
 def open_needs_without_candidates(*, user: User, limit: int = 10) -> list[NeedRow]:
