@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from accounts.compiled_queries import CompiledQuery
 from accounts.models import User
 from notifications.models import (
     Channel,
@@ -55,10 +56,21 @@ def notification_inbox(*, user: User, unread: bool | None = None) -> QuerySet[No
     )
 
 
+# Every page's header shows it: counted without the inbox's column list, compiled once.
+_UNREAD_COUNT = CompiledQuery(
+    lambda user: (
+        _in_app(user=user, unread=True)
+        .values("recipient_id")
+        .annotate(n=Count("*"))
+        .values_list("n")
+    )
+)
+
+
 def notification_unread_count(*, user: User) -> int:
-    """What `notification_inbox(user=user, unread=True)` holds; every page's header shows it,
-    so it is counted without the inbox's column list."""
-    return _in_app(user=user, unread=True).aggregate(n=Count("*"))["n"]
+    """How many notifications `notification_inbox(user=user, unread=True)` holds."""
+    rows = _UNREAD_COUNT.rows(user=user)
+    return rows[0][0] if rows else 0
 
 
 def preferences_for(*, user_ids: Iterable[int], kind: str) -> dict[int, ChannelChoice]:

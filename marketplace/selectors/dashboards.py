@@ -1,11 +1,13 @@
 """What each role's dashboard shows, built on the visibility-applying selectors."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from accounts.compiled_queries import CompiledQuery
 from accounts.errors import Forbidden
 from accounts.models import User
 from marketplace import capacity
@@ -128,6 +130,20 @@ def match_preview(matches: QuerySet[Match], *, size: int = DASHBOARD_ROWS) -> Pr
     return Preview(rows=rows[:size], more=len(rows) > size)
 
 
+class MatchPreview:
+    """The dashboard preview of one of the match lists below, compiled once (a dashboard
+    shows up to four, on every visit)."""
+
+    def __init__(self, matches: Callable[..., QuerySet[Match]]) -> None:
+        self._query = CompiledQuery(
+            lambda user: matches(user=user).values_list(*MATCH_ROW_VALUES)[: DASHBOARD_ROWS + 1]
+        )
+
+    def __call__(self, *, user: User) -> Preview:
+        rows = [MatchRow(*values) for values in self._query.rows(user=user)]
+        return Preview(rows=rows[:DASHBOARD_ROWS], more=len(rows) > DASHBOARD_ROWS)
+
+
 @dataclass(frozen=True, order=True)
 class AvailabilityWindow:
     start: dt.date
@@ -147,28 +163,38 @@ class ProfileState:
     coming_availability: list[AvailabilityWindow]
 
 
-def specialist_profile_state(*, user: User) -> ProfileState | None:
-    """How complete the user's profile is and its coming availability, in one query (the
-    windows come along as JSON)."""
-    today = timezone.localdate()
+PROFILE_STATE_VALUES = (
+    *("title", "summary", "languages", "region", "remote_ok", "has_skills", "coming"),
+)
+
+
+def _profile_state_query(*, user: User, today: dt.date) -> QuerySet[Specialist]:
     coming = child_rows(
         Availability.objects.filter(end__gte=today),
         parent="specialist",
         columns=("start", "end", "capacity_percent"),
     )
-    row = (
-        Specialist.objects.filter(user=user)
+    return (
+        Specialist.objects.filter(user_id=user.pk)
         .annotate(
             has_skills=Exists(SpecialistSkill.objects.filter(specialist=OuterRef("pk"))),
             coming=coming,
         )
-        .values(
-            *("title", "summary", "languages", "region", "remote_ok", "has_skills", "coming"),
-        )
-        .first()
+        .order_by()
+        .values_list(*PROFILE_STATE_VALUES)[:1]
     )
-    if row is None:
+
+
+_PROFILE_STATE = CompiledQuery(_profile_state_query)
+
+
+def specialist_profile_state(*, user: User) -> ProfileState | None:
+    """How complete the user's profile is and its coming availability, in one query (the
+    windows come along as JSON)."""
+    rows = _PROFILE_STATE.rows(user=user, today=timezone.localdate())
+    if not rows:
         return None
+    row = dict(zip(PROFILE_STATE_VALUES, rows[0], strict=True))
     windows = sorted(
         AvailabilityWindow(dt.date.fromisoformat(start), dt.date.fromisoformat(end), int(percent))
         for start, end, percent in decoded_rows(row["coming"])
@@ -201,13 +227,15 @@ def specialist_of(*, user: User) -> Specialist | None:
 def pending_proposals_for_specialist(*, user: User) -> QuerySet[Match]:
     """Approved matches still waiting for this specialist's own yes or no."""
     return match_list(user=user).filter(
-        specialist__user=user, status=MatchStatus.APPROVED, specialist_consent_at__isnull=True
+        specialist__user_id=user.pk,
+        status=MatchStatus.APPROVED,
+        specialist_consent_at__isnull=True,
     )
 
 
 def engagements_for_specialist(*, user: User) -> QuerySet[Match]:
     return match_list(user=user).filter(
-        specialist__user=user, status__in=(MatchStatus.ACCEPTED, MatchStatus.COMPLETED)
+        specialist__user_id=user.pk, status__in=(MatchStatus.ACCEPTED, MatchStatus.COMPLETED)
     )
 
 
@@ -219,15 +247,20 @@ def agency_needs_by_status(*, user: User) -> dict[str, int]:
     """
     if not user.is_manager:
         raise Forbidden("Only agency managers count their agency's needs.")
-    rows = (
+    counts = {status: 0 for status in NeedStatus.values}
+    counts.update(_NEEDS_BY_STATUS.rows(user=user))
+    return counts
+
+
+_NEEDS_BY_STATUS = CompiledQuery(
+    lambda user: (
         Need.objects.filter(agency_id=user.agency_id)
         .order_by()
         .values("status")
         .annotate(n=Count("*"))
+        .values_list("status", "n")
     )
-    counts = {status: 0 for status in NeedStatus.values}
-    counts.update({row["status"]: row["n"] for row in rows})
-    return counts
+)
 
 
 def lent_out(*, user: User) -> QuerySet[Match]:
@@ -279,16 +312,41 @@ class NeedRow:
         return period_text(self.start, self.end)
 
 
-def open_needs_without_candidates(*, user: User, limit: int = 10) -> list[NeedRow]:
-    """Open needs no proposed, approved or accepted match is for, soonest start first."""
+def approval_queue_count(*, user: User) -> int:
+    rows = _APPROVAL_QUEUE_COUNT.rows(user=user)
+    return rows[0][0] if rows else 0
+
+
+_APPROVAL_QUEUE_COUNT = CompiledQuery(
+    lambda user: (
+        approval_queue(user=user)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("*"))
+        .values_list("n")
+    )
+)
+
+# How many open needs without candidates the coordinator's dashboard lists.
+NEEDS_WITHOUT_CANDIDATES_ROWS = 10
+
+
+def _needs_without_candidates(*, user: User) -> QuerySet[Need]:
     active = Match.objects.filter(need=OuterRef("pk"), status__in=ACTIVE_MATCH_STATUSES)
-    rows = (
+    return (
         Need.objects.filter(need_visibility(user), status=NeedStatus.OPEN)
         .filter(~Exists(active))
         .order_by("start", "id")
-        .values_list("pk", "title", "agency__name", "start", "end")[:limit]
+        .values_list("pk", "title", "agency__name", "start", "end")[:NEEDS_WITHOUT_CANDIDATES_ROWS]
     )
-    return [NeedRow(*values) for values in rows]
+
+
+_NEEDS_WITHOUT_CANDIDATES = CompiledQuery(_needs_without_candidates)
+
+
+def open_needs_without_candidates(*, user: User) -> list[NeedRow]:
+    """Open needs no proposed, approved or accepted match is for, soonest start first."""
+    return [NeedRow(*values) for values in _NEEDS_WITHOUT_CANDIDATES.rows(user=user)]
 
 
 def latest_matching_run(*, user: User) -> MatchingRun | None:
@@ -340,3 +398,11 @@ def availability_with_commitments(*, user: User, specialist_id: int) -> list[Win
             )
         )
     return result
+
+
+# The previews a dashboard shows of the lists above.
+pending_proposals_preview = MatchPreview(pending_proposals_for_specialist)
+engagements_preview = MatchPreview(engagements_for_specialist)
+awaiting_release_preview = MatchPreview(awaiting_release)
+lent_out_preview = MatchPreview(lent_out)
+borrowed_preview = MatchPreview(borrowed)

@@ -32,21 +32,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             context["missing_parts"] = [
                 PROFILE_PART_LABELS[part] for part in profile.completeness.missing
             ]
-        context["pending"] = dashboards.match_preview(
-            dashboards.pending_proposals_for_specialist(user=user)
-        )
-        context["engagements"] = dashboards.match_preview(
-            dashboards.engagements_for_specialist(user=user)
-        )
+        context["pending"] = dashboards.pending_proposals_preview(user=user)
+        context["engagements"] = dashboards.engagements_preview(user=user)
     if user.is_manager:
         context["needs_by_status"] = dashboards.agency_needs_by_status(user=user)
-        context["awaiting_release"] = dashboards.match_preview(
-            dashboards.awaiting_release(user=user)
-        )
-        context["lent_out"] = dashboards.match_preview(dashboards.lent_out(user=user))
-        context["borrowed"] = dashboards.match_preview(dashboards.borrowed(user=user))
+        context["awaiting_release"] = dashboards.awaiting_release_preview(user=user)
+        context["lent_out"] = dashboards.lent_out_preview(user=user)
+        context["borrowed"] = dashboards.borrowed_preview(user=user)
     if user.is_coordinator or user.is_admin:
-        context["queue_count"] = dashboards.approval_queue(user=user).count()
+        context["queue_count"] = dashboards.approval_queue_count(user=user)
         context["needs_without_candidates"] = dashboards.open_needs_without_candidates(user=user)
         context["latest_run"] = dashboards.latest_matching_run(user=user)
     return render(request, "web/dashboard.html", context)
