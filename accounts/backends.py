@@ -3,7 +3,31 @@
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
-from accounts.models import User
+from accounts.compiled_queries import CompiledQuery
+from accounts.models import Agency, User
+
+# A session's user with their agency, as `select_related("agency")` would load them.
+_USER_COLUMNS = tuple(field.attname for field in User._meta.concrete_fields)
+_AGENCY_COLUMNS = tuple(field.attname for field in Agency._meta.concrete_fields)
+_USER_WITH_AGENCY = CompiledQuery(
+    lambda user_id: User._default_manager.filter(pk=user_id).values_list(
+        *_USER_COLUMNS, *(f"agency__{column}" for column in _AGENCY_COLUMNS)
+    )
+)
+
+
+def _user_with_agency(user_id: int) -> User | None:
+    rows = _USER_WITH_AGENCY.rows(user_id=user_id)
+    if not rows:
+        return None
+    values = rows[0]
+    user = User.from_db(User._default_manager.db, _USER_COLUMNS, values[: len(_USER_COLUMNS)])
+    agency_values = values[len(_USER_COLUMNS) :]
+    if user.agency_id is not None:
+        user._state.fields_cache["agency"] = Agency.from_db(
+            user._state.db, _AGENCY_COLUMNS, agency_values
+        )
+    return user
 
 
 class PasswordBackend(ModelBackend):
@@ -26,9 +50,12 @@ class PasswordBackend(ModelBackend):
         return user
 
     def get_user(self, user_id: int) -> User | None:
-        # With the agency: most pages name it, and this runs on every request of a session.
+        # With the agency: most pages name it. This runs on every request of a session,
+        # so its SQL is compiled once.
         try:
-            user = User._default_manager.select_related("agency").get(pk=user_id)
-        except User.DoesNotExist:
+            user = _user_with_agency(int(user_id))
+        except (TypeError, ValueError):
+            return None
+        if user is None:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.compiled_queries import CompiledQuery
@@ -130,13 +130,29 @@ def match_preview(matches: QuerySet[Match], *, size: int = DASHBOARD_ROWS) -> Pr
     return Preview(rows=rows[:size], more=len(rows) > size)
 
 
+# A preview row's need title and specialist name, each read by key for the few rows shown:
+# PostgreSQL plans a join of four tables anew for every preview, which took longer than
+# answering it (1.1 ms of planning against 0.3 for these).
+_PREVIEW_NAMES = {
+    "need_title": Subquery(Need.objects.filter(pk=OuterRef("need_id")).order_by().values("title")),
+    "specialist_name": Subquery(
+        Specialist.objects.filter(pk=OuterRef("specialist_id")).order_by().values("user__name")
+    ),
+}
+_PREVIEW_VALUES = (*MATCH_ROW_VALUES[:5], *_PREVIEW_NAMES)
+
+
 class MatchPreview:
     """The dashboard preview of one of the match lists below, compiled once (a dashboard
     shows up to four, on every visit)."""
 
     def __init__(self, matches: Callable[..., QuerySet[Match]]) -> None:
         self._query = CompiledQuery(
-            lambda user: matches(user=user).values_list(*MATCH_ROW_VALUES)[: DASHBOARD_ROWS + 1]
+            lambda user: (
+                matches(user=user)
+                .annotate(**_PREVIEW_NAMES)
+                .values_list(*_PREVIEW_VALUES)[: DASHBOARD_ROWS + 1]
+            )
         )
 
     def __call__(self, *, user: User) -> Preview:
