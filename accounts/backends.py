@@ -3,15 +3,13 @@
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
-from accounts.compiled_queries import CompiledQuery
+from accounts.compiled_queries import CompiledQuery, instance_of, model_columns
 from accounts.models import Agency, User
 
 # A session's user with their agency, as `select_related("agency")` would load them.
-_USER_COLUMNS = tuple(field.attname for field in User._meta.concrete_fields)
-_AGENCY_COLUMNS = tuple(field.attname for field in Agency._meta.concrete_fields)
 _USER_WITH_AGENCY = CompiledQuery(
     lambda user_id: User._default_manager.filter(pk=user_id).values_list(
-        *_USER_COLUMNS, *(f"agency__{column}" for column in _AGENCY_COLUMNS)
+        *model_columns(User), *(f"agency__{column}" for column in model_columns(Agency))
     )
 )
 
@@ -20,13 +18,10 @@ def _user_with_agency(user_id: int) -> User | None:
     rows = _USER_WITH_AGENCY.rows(user_id=user_id)
     if not rows:
         return None
-    values = rows[0]
-    user = User.from_db(User._default_manager.db, _USER_COLUMNS, values[: len(_USER_COLUMNS)])
-    agency_values = values[len(_USER_COLUMNS) :]
+    user = instance_of(User, rows[0])
     if user.agency_id is not None:
-        user._state.fields_cache["agency"] = Agency.from_db(
-            user._state.db, _AGENCY_COLUMNS, agency_values
-        )
+        agency_row = rows[0][len(model_columns(User)) :]
+        user._state.fields_cache["agency"] = instance_of(Agency, agency_row)
     return user
 
 

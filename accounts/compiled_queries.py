@@ -8,7 +8,8 @@ value goes among its parameters, and from then on sends that SQL with the call's
 Django still converts the rows as the queryset would.
 
 A shape is what changes the SQL text rather than a parameter: which values are None,
-booleans, and for a user what the permission rules branch on (`USER_SHAPE`). Each shape
+booleans, the length of a list, and for a user what the permission rules branch on
+(`USER_SHAPE`). Each shape
 is compiled twice, from two different sets of stand-ins, and both must give the same SQL
 with the stand-ins in the same places, or it raises: a value that changes the SQL, or
 that the queryset changes on its way to a parameter, cannot be reused.
@@ -23,7 +24,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.query import ValuesListIterable
 
 from accounts.models import User
@@ -119,6 +120,9 @@ class _Call:
                         slots[f"{name}.{part}"] = part_value
             elif value is None or isinstance(value, bool):
                 shape.append((name, value))
+            elif isinstance(value, list | tuple):
+                shape.append((name, list, len(value)))
+                slots.update({f"{name}[{index}]": item for index, item in enumerate(value)})
             else:
                 shape.append((name, type(value)))
                 slots[name] = value
@@ -139,6 +143,8 @@ class _Call:
                     role=value.role,
                     is_superuser=value.is_superuser,
                 )
+            elif isinstance(value, list | tuple):
+                built[name] = [stand_ins[f"{name}[{index}]"] for index in range(len(value))]
             else:
                 built[name] = stand_ins.get(name, value)
         return built, stand_ins
@@ -167,8 +173,9 @@ class _Compiled:
 class CompiledQuery:
     """A `values_list` queryset that `build` makes from keyword values, compiled per shape.
 
-    `build` takes the same keywords as `rows`: ints, strings and dates become parameters;
-    a user is seen through `UserStandIn`; None and booleans choose the shape.
+    `build` takes the same keywords as `rows`: ints, strings and dates become parameters,
+    and so do the items of a list; a user is seen through `UserStandIn`; None and
+    booleans choose the shape.
     """
 
     def __init__(self, build: Callable[..., QuerySet]) -> None:
@@ -223,3 +230,15 @@ class CompiledQuery:
             queryset=queryset,
             compiler=compiler,
         )
+
+
+def model_columns(model: type[Model]) -> tuple[str, ...]:
+    """The columns `instance_of` builds a `model` from, to begin a compiled `values_list`."""
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
+def instance_of(model: type[Model], row: tuple, *, using: str = "default") -> Model:
+    """A model instance from a row that begins with `model_columns(model)`, as the ORM
+    builds one (`Model.from_db`); the row's further values are left to the caller."""
+    columns = model_columns(model)
+    return model.from_db(using, columns, row[: len(columns)])

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from accounts.compiled_queries import CompiledQuery
 from accounts.errors import Forbidden, NotFound
 from accounts.models import User
 from marketplace.matching.loader import need_spec_from, specialist_index
@@ -38,6 +39,9 @@ class CandidateProfile:
 
 
 PROFILE_VALUES = ("id", "user__name", "title", "agency_id", "agency__name", "region", "languages")
+_PROFILES = CompiledQuery(
+    lambda ids: Specialist.objects.filter(pk__in=ids).order_by().values_list(*PROFILE_VALUES)
+)
 
 
 @dataclass(frozen=True)
@@ -68,9 +72,7 @@ def candidate_list(*, user: User, need_id: int, limit: int = 20) -> list[Candida
     )
     profiles = {
         values[0]: CandidateProfile(*values)
-        for values in Specialist.objects.filter(
-            pk__in=[c.specialist_id for c in candidates]
-        ).values_list(*PROFILE_VALUES)
+        for values in _PROFILES.rows(ids=[c.specialist_id for c in candidates])
     }
     # A specialist deleted since the index was built is simply left out.
     return [

@@ -5,6 +5,7 @@ from typing import NamedTuple
 
 from django.db.models import F, Prefetch, QuerySet
 
+from accounts.compiled_queries import CompiledQuery, instance_of, model_columns
 from accounts.errors import NotFound
 from accounts.models import User
 from marketplace.models import Need, NeedSkill
@@ -49,10 +50,23 @@ def need_get(*, user: User, need_id: int) -> Need:
 
 def need_get_with_skills(*, user: User, need_id: int) -> Need:
     """`need_get` in one query: the requirements come along as `skill_rows`."""
-    need = need_list_with_skills(user=user).filter(pk=need_id).first()
-    if need is None:
+    rows = _NEED_WITH_SKILLS.rows(user=user, need_id=need_id)
+    if not rows:
         raise NotFound("Need not found.")
+    need = instance_of(Need, rows[0])
+    need.skill_json = rows[0][-1]
     return need_page_with_skills(needs=[need])[0]
+
+
+# A need's detail and its candidates read it on every request: compiled once.
+_NEED_WITH_SKILLS = CompiledQuery(
+    lambda user, need_id: (
+        need_list_with_skills(user=user)
+        .filter(pk=need_id)
+        .order_by()
+        .values_list(*model_columns(Need), "skill_json")
+    )
+)
 
 
 class SkillRequirement(NamedTuple):

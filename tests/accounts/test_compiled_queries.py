@@ -121,3 +121,13 @@ def test_a_queryset_that_can_match_nothing_sends_no_sql():
     with CaptureQueriesContext(connection) as queries:
         assert query.rows(user=user) == []
     assert queries.captured_queries == []
+
+
+def test_a_list_is_a_parameter_per_item_and_its_length_a_shape():
+    users = [factories.UserFactory() for _ in range(4)]
+    query = CompiledQuery(
+        lambda ids: User.objects.filter(pk__in=ids).order_by("pk").values_list("pk")
+    )
+
+    for ids in ([users[0].pk], [users[1].pk, users[3].pk], [users[2].pk], [], [users[0].pk] * 2):
+        assert query.rows(ids=ids) == [(pk,) for pk in sorted(set(ids))]
