@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -73,8 +74,11 @@ def _stand_in(value: Any, *, round_: int, index: int) -> Any:
         raise TypeError("booleans are part of the shape")
     if isinstance(value, int):
         return _INT_BASE[round_] + index
+    if isinstance(value, Decimal):
+        return Decimal(_INT_BASE[round_] + index)
     if isinstance(value, dt.datetime):
-        raise TypeError("compiled queries take dates, not datetimes")
+        moment = dt.datetime.combine(_DATE_BASE[round_], dt.time(), value.tzinfo)
+        return moment + dt.timedelta(seconds=index)
     if isinstance(value, dt.date):
         return _DATE_BASE[round_] + dt.timedelta(days=index)
     if isinstance(value, str):
@@ -82,16 +86,39 @@ def _stand_in(value: Any, *, round_: int, index: int) -> Any:
     raise TypeError(f"a compiled query cannot take {type(value).__name__} values")
 
 
-def _as_is(value: Any) -> Any:
-    return value
+def _forms(connection: Any) -> tuple[Callable[[Any], Any], ...]:
+    """How a value may reach the parameters: as it is, as the database backend adapts a
+    date or a moment (ISO text on SQLite), or a number as its integer part (as Django
+    compares a number with an integer column)."""
+    ops = connection.ops
+
+    def as_is(value: Any) -> Any:
+        return value
+
+    def adapted(value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return ops.adapt_datetimefield_value(value)
+        if isinstance(value, dt.date):
+            return ops.adapt_datefield_value(value)
+        return value
+
+    def integral(value: Any) -> Any:
+        return int(value) if isinstance(value, Decimal) else value
+
+    return as_is, adapted, integral
 
 
-def _as_text(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
+def _typed_forms(param: Any) -> tuple[Callable[[Any], Any], ...]:
+    """A parameter of a typed integer wrapper (psycopg's Int2, which a lookup may use to
+    match a small integer column's index): each value wrapped the same way."""
+    wrapper = type(param)
+    if not isinstance(param, int) or wrapper in (int, bool):
+        return ()
 
+    def wrapped(value: Any) -> Any:
+        return wrapper(int(value)) if isinstance(value, int | Decimal) else value
 
-# How a value may reach the parameters: as it is, or (a date on SQLite) as ISO text.
-_FORMS = (_as_is, _as_text)
+    return (wrapped,)
 
 
 def _same(param: Any, value: Any) -> bool:
@@ -182,18 +209,25 @@ class CompiledQuery:
         self._build = build
         self._compiled: dict[tuple, _Compiled] = {}
 
-    def rows(self, **values: Any) -> list[tuple]:
-        """The rows the queryset `build(**values)` gives, as its `values_list` tuples."""
+    def rows(self, *, shape: Hashable = None, **values: Any) -> list[tuple]:
+        """The rows the queryset `build(**values)` gives, as its `values_list` tuples.
+
+        A `shape` (any hashable, such as an ordering) is passed on to `build` as it is and
+        compiled apart from the others.
+        """
         call = _Call.of(values)
-        compiled = self._compiled.get(call.shape)
+        key = (shape, call.shape)
+        compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled[call.shape] = self._compile(call, values)
+            compiled = self._compiled[key] = self._compile(call, values, shape)
         return compiled.rows(call.slots)
 
-    def _compile(self, call: _Call, values: dict[str, Any]) -> _Compiled:
+    def _compile(self, call: _Call, values: dict[str, Any], shape: Hashable) -> _Compiled:
         rounds = []
         for round_ in (0, 1):
             built, stand_ins = call.stand_in_values(values, round_=round_)
+            if shape is not None:
+                built["shape"] = shape
             queryset = self._build(**built)
             if queryset._iterable_class is not ValuesListIterable:
                 raise TypeError("a compiled query is a values_list() queryset (not flat, named)")
@@ -208,13 +242,14 @@ class CompiledQuery:
         )
         if sql != other_sql or len(params) != len(other_params):
             raise ValueError("the SQL depends on a value that is not part of the shape")
+        forms = _forms(connections[queryset.db])
         slot_positions = []
         for position, (first, second) in enumerate(zip(params, other_params, strict=True)):
             placed = next(
                 (
                     (slot, form)
                     for slot, stand_in in stand_ins.items()
-                    for form in _FORMS
+                    for form in (*forms, *_typed_forms(first))
                     if _same(first, form(stand_in)) and _same(second, form(other_ins[slot]))
                 ),
                 None,

@@ -11,10 +11,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.errors import Forbidden, InvalidInput
-from accounts.models import Agency
+from accounts.models import Agency, User
+from marketplace.api.compiled_lists import CompiledKeysetListView
 from marketplace.api.filters import NeedFilter
 from marketplace.api.middleware import MAX_ID
-from marketplace.api.pagination import BAD_CURSOR, KeysetPagination
+from marketplace.api.pagination import BAD_CURSOR
 from marketplace.api.representation import iso_date, iso_datetime
 from marketplace.models import Clearance, Need, Region
 from marketplace.permissions import can_manage_need
@@ -192,25 +193,29 @@ def _managed_need(request: Request, pk: int) -> Need:
     return need
 
 
-class NeedListCreateView(generics.ListAPIView):
+class NeedListCreateView(CompiledKeysetListView):
     serializer_class = NeedOutputSerializer
     filterset_class = NeedFilter
     ordering_fields = ["id", "start", "end", "created_at", "published_at", "title", "status"]
     ordering = ["-created_at", "-id"]
-    pagination_class = KeysetPagination
+    list_columns = (*NeedOutputSerializer.COLUMNS, "skill_json")
 
-    def get_queryset(self) -> QuerySet[Need]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
-            return Need.objects.none()
-        return need_list_with_skills(user=self.request.user).values(
-            *NeedOutputSerializer.COLUMNS, "skill_json"
-        )
+    @classmethod
+    def list_queryset(cls, *, user: User) -> QuerySet[Need]:
+        return need_list_with_skills(user=user)
+
+    @classmethod
+    def list_ordering(cls, queryset: QuerySet[Need], ordering: list[str]) -> list[str]:
+        return board_ordering(queryset, ordering)
 
     def keyset_ordering(self, queryset: QuerySet[Need], ordering: list[str]) -> list[str]:
         return board_ordering(queryset, ordering)
 
+    def paginate_rows(self, rows: list[dict]) -> list[dict]:
+        return need_page_with_skills(needs=rows)
+
     def paginate_queryset(self, queryset: QuerySet[Need]) -> list[dict]:
-        return need_page_with_skills(needs=super().paginate_queryset(queryset))
+        return self.paginate_rows(super().paginate_queryset(queryset))
 
     @extend_schema(
         summary="List visible needs",

@@ -6,7 +6,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
 
-from marketplace.selectors.keyset import InvalidCursor, keyset_page, order_keys
+from marketplace.selectors.keyset import InvalidCursor, KeysetPage, keyset_page, order_keys
 
 BAD_CURSOR = OpenApiResponse(description="A `cursor` this list did not make (edited or stale).")
 
@@ -45,24 +45,38 @@ class KeysetPagination(pagination.CursorPagination):
     invalid_cursor_message = "Invalid cursor."
 
     def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list:
-        self.request = request
-        self.page_size = self.get_page_size(request)
-        self.base_url = request.build_absolute_uri()
-        ordering = self._ordering(request, queryset, view)
+        self.start(request)
+        ordering = self.requested_ordering(request, queryset, view)
         if hasattr(view, "keyset_ordering"):
             ordering = view.keyset_ordering(queryset, ordering)
         keys = order_keys(queryset, ordering)
         try:
-            self.keyset = keyset_page(
-                queryset,
-                keys=keys,
-                cursor=request.query_params.get(self.cursor_query_param) or None,
-                size=self.page_size,
+            page = keyset_page(
+                queryset, keys=keys, cursor=self.requested_cursor(request), size=self.page_size
             )
         except InvalidCursor as error:
-            raise NotFound(self.invalid_cursor_message) from error
-        self.page = self.keyset.rows
-        if self.keyset.next_cursor or self.keyset.previous_cursor:
+            raise self.invalid_cursor() from error
+        return self.show(page)
+
+    def start(self, request: Request) -> None:
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.base_url = request.build_absolute_uri()
+
+    def requested_cursor(self, request: Request) -> str | None:
+        return request.query_params.get(self.cursor_query_param) or None
+
+    def invalid_cursor(self) -> NotFound:
+        return NotFound(self.invalid_cursor_message)
+
+    def requested_ordering(self, request: Request, queryset: QuerySet, view) -> list[str]:
+        return self._ordering(request, queryset, view)
+
+    def show(self, page: KeysetPage) -> list:
+        """The page this paginator answers with, and its links."""
+        self.keyset = page
+        self.page = page.rows
+        if page.next_cursor or page.previous_cursor:
             self.display_page_controls = True
         return self.page
 

@@ -8,9 +8,10 @@ from rest_framework.response import Response
 
 from accounts.errors import Forbidden, InvalidInput
 from accounts.models import User
+from marketplace.api.compiled_lists import CompiledKeysetListView
 from marketplace.api.filters import SpecialistFilter
 from marketplace.api.middleware import MAX_ID
-from marketplace.api.pagination import BAD_CURSOR, KeysetPagination
+from marketplace.api.pagination import BAD_CURSOR
 from marketplace.api.representation import iso_date
 from marketplace.models import Clearance, Region, Specialist
 from marketplace.permissions import can_create_specialists, can_edit_specialist_profile
@@ -157,22 +158,22 @@ def _split(data: dict) -> tuple[dict, list[SkillLevel] | None]:
     return data, skills
 
 
-class SpecialistListCreateView(generics.ListAPIView):
+class SpecialistListCreateView(CompiledKeysetListView):
     serializer_class = SpecialistOutputSerializer
     filterset_class = SpecialistFilter
     ordering_fields = ["id", "name", "title", "agency", "region", "max_share_percent"]
     ordering = ["id"]
-    pagination_class = KeysetPagination
+    list_columns = (*SpecialistOutputSerializer.COLUMNS, "skill_json")
 
-    def get_queryset(self) -> QuerySet[Specialist]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
-            return Specialist.objects.none()
-        return specialist_list_with_skills(user=self.request.user).values(
-            *SpecialistOutputSerializer.COLUMNS, "skill_json"
-        )
+    @classmethod
+    def list_queryset(cls, *, user: User) -> QuerySet[Specialist]:
+        return specialist_list_with_skills(user=user)
+
+    def paginate_rows(self, rows: list[dict]) -> list[dict]:
+        return specialist_page_with_skills(specialists=rows)
 
     def paginate_queryset(self, queryset: QuerySet[Specialist]) -> list[dict]:
-        return specialist_page_with_skills(specialists=super().paginate_queryset(queryset))
+        return self.paginate_rows(super().paginate_queryset(queryset))
 
     @extend_schema(
         summary="List visible specialists",

@@ -77,12 +77,38 @@ def keyset_page(
 ) -> KeysetPage:
     """One page of `size` rows after or before the cursor (the first page without one)."""
     direction, values = decode_cursor(cursor, keys) if cursor else (FORWARD, None)
+    page = keyset_query(queryset, keys=keys, direction=direction, values=values, size=size)
+    return keyset_result(list(page), keys=keys, direction=direction, values=values, size=size)
+
+
+def keyset_query(
+    queryset: QuerySet,
+    *,
+    keys: Sequence[OrderKey],
+    direction: str,
+    values: Sequence[Any] | None,
+    size: int,
+) -> QuerySet:
+    """The rows of the page after (or before) the row with these ordering `values`, and
+    one more that says whether there is a page beyond."""
     backward = direction == BACKWARD
     walk = [OrderKey(k.name, k.descending != backward, k.field) for k in keys]
     page = queryset.order_by(*(_order_by(k, nulls_last=not backward) for k in walk))
     if values is not None:
         page = page.filter(_after(walk, values, nulls_last=not backward))
-    rows = list(page[: size + 1])
+    return page[: size + 1]
+
+
+def keyset_result(
+    rows: list[Any],
+    *,
+    keys: Sequence[OrderKey],
+    direction: str,
+    values: Sequence[Any] | None,
+    size: int,
+) -> KeysetPage:
+    """The page `keyset_query` read, in the ordering's direction, with its cursors."""
+    backward = direction == BACKWARD
     more = len(rows) > size
     rows = rows[:size]
     if backward:
