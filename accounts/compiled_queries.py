@@ -18,6 +18,7 @@ that the queryset changes on its way to a parameter, cannot be reused.
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -203,11 +204,15 @@ class CompiledQuery:
     `build` takes the same keywords as `rows`: ints, strings and dates become parameters,
     and so do the items of a list; a user is seen through `UserStandIn`; None and
     booleans choose the shape.
+
+    It keeps the `max_shapes` most recently used shapes: a list's query string can ask
+    for more shapes (orderings, page sizes) than a worker should hold.
     """
 
-    def __init__(self, build: Callable[..., QuerySet]) -> None:
+    def __init__(self, build: Callable[..., QuerySet], *, max_shapes: int = 256) -> None:
         self._build = build
-        self._compiled: dict[tuple, _Compiled] = {}
+        self._compiled: OrderedDict[tuple, _Compiled] = OrderedDict()
+        self._max_shapes = max_shapes
 
     def rows(self, *, shape: Hashable = None, **values: Any) -> list[tuple]:
         """The rows the queryset `build(**values)` gives, as its `values_list` tuples.
@@ -220,6 +225,10 @@ class CompiledQuery:
         compiled = self._compiled.get(key)
         if compiled is None:
             compiled = self._compiled[key] = self._compile(call, values, shape)
+            if len(self._compiled) > self._max_shapes:
+                self._compiled.popitem(last=False)
+        else:
+            self._compiled.move_to_end(key)
         return compiled.rows(call.slots)
 
     def _compile(self, call: _Call, values: dict[str, Any], shape: Hashable) -> _Compiled:

@@ -9,6 +9,7 @@ the ordering, the cursor's direction and the page size (see accounts.compiled_qu
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -32,6 +33,8 @@ from marketplace.selectors.keyset import (
     order_keys,
 )
 
+# The most recently used orderings each list keeps the keys of (see CompiledQuery).
+MAX_ORDERINGS = 256
 _FILTER = "filter_"  # the compiled query's keywords for filter values, apart from its own
 
 
@@ -45,12 +48,12 @@ class CompiledKeysetListView(generics.ListAPIView):
     pagination_class = KeysetPagination
     list_columns: ClassVar[tuple[str, ...]]
     _page_query: ClassVar[CompiledQuery]
-    _order_keys: ClassVar[dict[tuple, list[OrderKey]]]
+    _order_keys: ClassVar[OrderedDict[tuple, list[OrderKey]]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._page_query = CompiledQuery(cls._page_queryset)
-        cls._order_keys = {}
+        cls._order_keys = OrderedDict()
 
     @classmethod
     def list_queryset(cls, *, user: User) -> QuerySet:
@@ -138,6 +141,10 @@ class CompiledKeysetListView(generics.ListAPIView):
             keys = self._order_keys[shape] = order_keys(
                 queryset, self.list_ordering(queryset, ordering)
             )
+            if len(self._order_keys) > MAX_ORDERINGS:
+                self._order_keys.popitem(last=False)
+        else:
+            self._order_keys.move_to_end(shape)
         return keys
 
     @classmethod

@@ -131,3 +131,19 @@ def test_a_list_is_a_parameter_per_item_and_its_length_a_shape():
 
     for ids in ([users[0].pk], [users[1].pk, users[3].pk], [users[2].pk], [], [users[0].pk] * 2):
         assert query.rows(ids=ids) == [(pk,) for pk in sorted(set(ids))]
+
+
+def test_only_the_most_recently_used_shapes_are_kept():
+    user = factories.UserFactory()
+    built = []
+
+    def build(*, user, shape):
+        built.append(shape)
+        return User.objects.filter(pk=user.pk).order_by(*shape).values_list("pk")
+
+    query = CompiledQuery(build, max_shapes=2)
+    for ordering in (("pk",), ("email",), ("pk",), ("name",), ("pk",), ("email",)):
+        assert query.rows(user=user, shape=ordering) == [(user.pk,)]
+
+    # pk stays in use throughout; email was dropped for name and is compiled again.
+    assert built == [("pk",)] * 2 + [("email",)] * 2 + [("name",)] * 2 + [("email",)] * 2

@@ -100,3 +100,17 @@ def test_coordinator_sees_open_needs_without_candidates_soonest_first(web_client
     listed = [int(pk) for pk in re.findall(r'href="/needs/(\d+)/"', html)]
     assert listed == [sooner.pk, later.pk]
     assert sooner.agency.name in html
+
+
+def test_match_rows_escape_what_people_typed(web_client_for, lending_manager):
+    specialist = factories.SpecialistFactory(
+        agency=lending_manager.agency, user__name="Ann <b>Öberg</b>"
+    )
+    need = factories.NeedFactory(title='Arkitekt <script>alert("x")</script>')
+    match = factories.MatchFactory(need=need, specialist=specialist, status=MatchStatus.APPROVED)
+
+    html = _html(web_client_for, lending_manager)
+
+    row = re.search(rf'<a href="/matches/{match.pk}/">.*?</tr>', html, re.S).group(0)
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in row and "<script>" not in row
+    assert "Ann &lt;b&gt;Öberg&lt;/b&gt;" in row
