@@ -18,6 +18,7 @@ that the queryset changes on its way to a parameter, cannot be reused.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.db.models.query import ValuesListIterable
 
 from accounts.models import User
@@ -35,6 +36,15 @@ from accounts.models import User
 # built from the rules is the same SQL for every user who agrees on these.
 USER_SHAPE = ("role", "is_superuser")
 USER_IDS = ("pk", "agency_id")
+
+
+def user_shape(user: User | UserStandIn) -> tuple[Hashable, ...]:
+    """What of a user decides the SQL a permission rule gives: role, superuser, and which
+    ids are missing (an agency-less user compares with NULL)."""
+    return (
+        *(getattr(user, part) for part in USER_SHAPE),
+        *(getattr(user, part) is None for part in USER_IDS),
+    )
 
 
 class UserStandIn:
@@ -140,12 +150,10 @@ class _Call:
         for name in sorted(values):
             value = values[name]
             if isinstance(value, User | UserStandIn):
-                shape.append((name, *(getattr(value, part) for part in USER_SHAPE)))
+                shape.append((name, *user_shape(value)))
                 for part in USER_IDS:
-                    part_value = getattr(value, part)
-                    shape.append((f"{name}.{part}", part_value is None))
-                    if part_value is not None:
-                        slots[f"{name}.{part}"] = part_value
+                    if getattr(value, part) is not None:
+                        slots[f"{name}.{part}"] = getattr(value, part)
             elif value is None or isinstance(value, bool):
                 shape.append((name, value))
             elif isinstance(value, list | tuple):
@@ -183,8 +191,8 @@ class _Compiled:
     sql: str | None  # None: the queryset can match nothing, so no SQL is sent
     params: tuple[Any, ...]
     slot_positions: tuple[tuple[int, str, Callable[[Any], Any]], ...]
-    queryset: QuerySet | None
-    compiler: Any
+    using: str
+    compiler: Any  # the compiled queryset's: converts the rows as the ORM would
 
     def rows(self, slots: dict[str, Any]) -> list[tuple]:
         if self.sql is None:
@@ -192,7 +200,7 @@ class _Compiled:
         params = list(self.params)
         for position, slot, form in self.slot_positions:
             params[position] = form(slots[slot])
-        with connections[self.queryset.db].cursor() as cursor:
+        with connections[self.using].cursor() as cursor:
             cursor.execute(self.sql, params)
             fetched = cursor.fetchall()
         return list(self.compiler.results_iter(results=[fetched], tuple_expected=True))
@@ -230,6 +238,11 @@ class CompiledQuery:
         else:
             self._compiled.move_to_end(key)
         return compiled.rows(call.slots)
+
+    def value(self, *, default: Any = None, shape: Hashable = None, **values: Any) -> Any:
+        """The first column of the first row (a count, say), or `default` without rows."""
+        rows = self.rows(shape=shape, **values)
+        return rows[0][0] if rows else default
 
     def _compile(self, call: _Call, values: dict[str, Any], shape: Hashable) -> _Compiled:
         rounds = []
@@ -271,11 +284,19 @@ class CompiledQuery:
             sql=sql,
             params=params,
             slot_positions=tuple(slot_positions),
-            queryset=queryset,
+            using=queryset.db,
             compiler=compiler,
         )
 
 
+def counted(queryset: QuerySet, *, by: str) -> QuerySet:
+    """How many rows the queryset holds, as a compiled query's single value: grouped by a
+    column all its rows share (`by`), since `aggregate()` gives no queryset to compile. No
+    rows give no group, so read it with `CompiledQuery.value(default=0)`."""
+    return queryset.order_by().values(by).annotate(n=Count("*")).values_list("n")
+
+
+@functools.cache
 def model_columns(model: type[Model]) -> tuple[str, ...]:
     """The columns `instance_of` builds a `model` from, to begin a compiled `values_list`."""
     return tuple(field.attname for field in model._meta.concrete_fields)

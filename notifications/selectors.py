@@ -5,9 +5,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
-from accounts.compiled_queries import CompiledQuery
+from accounts.compiled_queries import CompiledQuery, counted
 from accounts.models import User
 from notifications.models import (
     Channel,
@@ -58,19 +58,13 @@ def notification_inbox(*, user: User, unread: bool | None = None) -> QuerySet[No
 
 # Every page's header shows it: counted without the inbox's column list, compiled once.
 _UNREAD_COUNT = CompiledQuery(
-    lambda user: (
-        _in_app(user=user, unread=True)
-        .values("recipient_id")
-        .annotate(n=Count("*"))
-        .values_list("n")
-    )
+    lambda user: counted(_in_app(user=user, unread=True), by="recipient_id")
 )
 
 
 def notification_unread_count(*, user: User) -> int:
     """How many notifications `notification_inbox(user=user, unread=True)` holds."""
-    rows = _UNREAD_COUNT.rows(user=user)
-    return rows[0][0] if rows else 0
+    return _UNREAD_COUNT.value(user=user, default=0)
 
 
 def preferences_for(*, user_ids: Iterable[int], kind: str) -> dict[int, ChannelChoice]:

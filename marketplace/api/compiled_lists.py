@@ -20,7 +20,7 @@ from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.compiled_queries import USER_SHAPE, CompiledQuery
+from accounts.compiled_queries import CompiledQuery, user_shape
 from accounts.models import User
 from marketplace.api.pagination import KeysetPagination
 from marketplace.selectors.keyset import (
@@ -42,7 +42,8 @@ class CompiledKeysetListView(generics.ListAPIView):
     """A list with a filter set, an ordering and keyset pages, compiled once per shape.
 
     Subclasses give `list_queryset` (the visible rows with what the list shows annotated),
-    `list_columns` (what a page row holds) and may adjust the ordering (`list_ordering`).
+    `list_columns` (what a page row holds), may adjust the ordering (`keyset_ordering`,
+    which KeysetPagination also asks) and shape the page's rows (`paginate_rows`).
     """
 
     pagination_class = KeysetPagination
@@ -60,7 +61,7 @@ class CompiledKeysetListView(generics.ListAPIView):
         raise NotImplementedError
 
     @classmethod
-    def list_ordering(cls, queryset: QuerySet, ordering: Sequence[str]) -> list[str]:
+    def keyset_ordering(cls, queryset: QuerySet, ordering: Sequence[str]) -> list[str]:
         return list(ordering)
 
     def get_queryset(self) -> QuerySet:
@@ -111,6 +112,10 @@ class CompiledKeysetListView(generics.ListAPIView):
         """A page's rows as the serializer reads them."""
         return rows
 
+    def paginate_queryset(self, queryset: QuerySet) -> list[dict]:
+        # The ORM path, for the cursors the compiled one leaves to it.
+        return self.paginate_rows(super().paginate_queryset(queryset))
+
     @classmethod
     def _model(cls) -> type:
         return cls.filterset_class._meta.model
@@ -129,17 +134,12 @@ class CompiledKeysetListView(generics.ListAPIView):
     def _keys(self, *, user: User, filters: dict[str, Any], ordering: list[str]) -> list[OrderKey]:
         """The ordering's keys, which hang on which filters are given (a skill filter
         orders the board by the requirement's own column), not on their values."""
-        shape = (
-            tuple(ordering),
-            tuple(sorted(filters)),
-            *(getattr(user, part) for part in USER_SHAPE),
-            user.agency_id is None,
-        )
+        shape = (tuple(ordering), tuple(sorted(filters)), *user_shape(user))
         keys = self._order_keys.get(shape)
         if keys is None:
             queryset = self._filtered(user=user, filters=filters)
             keys = self._order_keys[shape] = order_keys(
-                queryset, self.list_ordering(queryset, ordering)
+                queryset, self.keyset_ordering(queryset, ordering)
             )
             if len(self._order_keys) > MAX_ORDERINGS:
                 self._order_keys.popitem(last=False)
@@ -154,6 +154,6 @@ class CompiledKeysetListView(generics.ListAPIView):
         ordering, direction, size = shape
         filters = {name.removeprefix(_FILTER): value for name, value in arguments.items()}
         queryset = cls._filtered(user=user, filters=filters)
-        keys = order_keys(queryset, cls.list_ordering(queryset, ordering))
+        keys = order_keys(queryset, cls.keyset_ordering(queryset, ordering))
         page = keyset_query(queryset, keys=keys, direction=direction, values=cursor, size=size)
         return page.values_list(*cls._row_names(keys))

@@ -205,17 +205,11 @@ class NeedListCreateView(CompiledKeysetListView):
         return need_list_with_skills(user=user)
 
     @classmethod
-    def list_ordering(cls, queryset: QuerySet[Need], ordering: list[str]) -> list[str]:
-        return board_ordering(queryset, ordering)
-
-    def keyset_ordering(self, queryset: QuerySet[Need], ordering: list[str]) -> list[str]:
+    def keyset_ordering(cls, queryset: QuerySet[Need], ordering: list[str]) -> list[str]:
         return board_ordering(queryset, ordering)
 
     def paginate_rows(self, rows: list[dict]) -> list[dict]:
         return need_page_with_skills(needs=rows)
-
-    def paginate_queryset(self, queryset: QuerySet[Need]) -> list[dict]:
-        return self.paginate_rows(super().paginate_queryset(queryset))
 
     @extend_schema(
         summary="List visible needs",

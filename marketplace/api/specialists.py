@@ -172,9 +172,6 @@ class SpecialistListCreateView(CompiledKeysetListView):
     def paginate_rows(self, rows: list[dict]) -> list[dict]:
         return specialist_page_with_skills(specialists=rows)
 
-    def paginate_queryset(self, queryset: QuerySet[Specialist]) -> list[dict]:
-        return self.paginate_rows(super().paginate_queryset(queryset))
-
     @extend_schema(
         summary="List visible specialists",
         description="Email and phone are null unless you may see the specialist's contact "

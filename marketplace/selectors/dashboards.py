@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from accounts.compiled_queries import CompiledQuery
+from accounts.compiled_queries import CompiledQuery, counted
 from accounts.errors import Forbidden
 from accounts.models import User
 from marketplace import capacity
@@ -124,10 +124,10 @@ def match_rows(matches: QuerySet[Match]) -> list[MatchRow]:
     return [MatchRow(*values) for values in matches.values_list(*MATCH_ROW_VALUES)]
 
 
-def match_preview(matches: QuerySet[Match], *, size: int = DASHBOARD_ROWS) -> Preview:
-    # One row past the preview says "there are more" without counting them all.
-    rows = match_rows(matches[: size + 1])
-    return Preview(rows=rows[:size], more=len(rows) > size)
+def preview_of(rows: list[MatchRow]) -> Preview:
+    """A preview from up to DASHBOARD_ROWS + 1 rows: the one past the preview says "there
+    are more" without counting them all."""
+    return Preview(rows=rows[:DASHBOARD_ROWS], more=len(rows) > DASHBOARD_ROWS)
 
 
 # A preview row's need title and specialist name, each read by key for the few rows shown:
@@ -156,8 +156,7 @@ class MatchPreview:
         )
 
     def __call__(self, *, user: User) -> Preview:
-        rows = [MatchRow(*values) for values in self._query.rows(user=user)]
-        return Preview(rows=rows[:DASHBOARD_ROWS], more=len(rows) > DASHBOARD_ROWS)
+        return preview_of([MatchRow(*values) for values in self._query.rows(user=user)])
 
 
 @dataclass(frozen=True, order=True)
@@ -329,19 +328,10 @@ class NeedRow:
 
 
 def approval_queue_count(*, user: User) -> int:
-    rows = _APPROVAL_QUEUE_COUNT.rows(user=user)
-    return rows[0][0] if rows else 0
+    return _APPROVAL_QUEUE_COUNT.value(user=user, default=0)
 
 
-_APPROVAL_QUEUE_COUNT = CompiledQuery(
-    lambda user: (
-        approval_queue(user=user)
-        .order_by()
-        .values("status")
-        .annotate(n=Count("*"))
-        .values_list("n")
-    )
-)
+_APPROVAL_QUEUE_COUNT = CompiledQuery(lambda user: counted(approval_queue(user=user), by="status"))
 
 # How many open needs without candidates the coordinator's dashboard lists.
 NEEDS_WITHOUT_CANDIDATES_ROWS = 10
