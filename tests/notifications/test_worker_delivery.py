@@ -53,7 +53,10 @@ def test_committed_notify_delivers_in_app_and_email_to_exactly_the_recipients(
     assert wait_for(lambda: Notification.objects.filter(in_app_at__isnull=False).count() == 3)
     assert sorted(m.to[0] for m in locmem_email.outbox) == sorted(u.email for u in recipients)
     assert not Notification.objects.filter(recipient=bystander).exists()
-    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    # The worker hands the mail over before it records the delivery as sent.
+    assert wait_for(
+        lambda: set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    )
 
 
 def test_delivery_raised_while_the_broker_is_down_is_sent_by_the_sweep(
