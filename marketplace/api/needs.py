@@ -16,6 +16,7 @@ from marketplace.api.compiled_lists import CompiledKeysetListView
 from marketplace.api.filters import NeedFilter
 from marketplace.api.middleware import MAX_ID
 from marketplace.api.pagination import BAD_CURSOR
+from marketplace.api.renderers import raw_json
 from marketplace.api.representation import iso_date, iso_datetime
 from marketplace.models import Clearance, Need, Region
 from marketplace.permissions import can_manage_need
@@ -23,8 +24,7 @@ from marketplace.selectors.needs import (
     board_ordering,
     need_get,
     need_get_with_skills,
-    need_list_with_skills,
-    need_page_with_skills,
+    need_list_with_json,
 )
 from marketplace.services.needs import (
     CLOSE_REASONS,
@@ -85,11 +85,13 @@ class NeedOutputSerializer(serializers.ModelSerializer):
 
     # What a list reads per row (as values, not models): the output's columns and those of
     # every ordering, not who created the need or when it last changed.
-    COLUMNS = (
+    # Requirements and languages as JSON text (need_list_with_json).
+    OWN_COLUMNS = (
         *("id", "agency_id", "title", "description", "start", "end", "capacity_percent"),
-        *("headcount", "clearance_required", "languages", "region", "remote_ok"),
+        *("headcount", "clearance_required", "region", "remote_ok"),
         *("allow_own_agency", "status", "unfilled_reason", "published_at", "created_at"),
     )
+    LIST_COLUMNS = (*OWN_COLUMNS, "skills_json", "languages_json")
 
     @cached_property
     def _time_zone(self) -> dt.tzinfo:
@@ -100,18 +102,16 @@ class NeedOutputSerializer(serializers.ModelSerializer):
         # By hand, in the order of Meta.fields: walking DRF's fields per row cost more than
         # the queries on a page of 50. tests/marketplace/profiles/test_output_serializers.py
         # holds it equal to the declared fields.
-        # A list page comes as rows of COLUMNS with `skill_rows` (need_page_with_skills);
-        # one need alone is a model, with `skill_rows` or its requirements prefetched.
+        # A list page comes as rows of LIST_COLUMNS with `skills` and `languages` as JSON
+        # the database wrote (NeedListCreateView.paginate_rows); one need alone is a
+        # model, with `skill_rows` or its requirements prefetched.
         row = need if isinstance(need, dict) else _need_row(need)
         return {
             "id": row["id"],
             "agency": row["agency_id"],
             "title": row["title"],
             "description": row["description"],
-            "skills": [
-                {"skill": skill.skill_id, "min_level": skill.min_level, "required": skill.required}
-                for skill in row["skill_rows"]
-            ],
+            "skills": row["skills"],
             "start": iso_date(row["start"]),
             "end": iso_date(row["end"]),
             "capacity_percent": row["capacity_percent"],
@@ -128,9 +128,13 @@ class NeedOutputSerializer(serializers.ModelSerializer):
 
 
 def _need_row(need: Need) -> dict:
-    row = {column: getattr(need, column) for column in NeedOutputSerializer.COLUMNS}
+    row = {column: getattr(need, column) for column in NeedOutputSerializer.OWN_COLUMNS}
     skills = getattr(need, "skill_rows", None)
-    row["skill_rows"] = need.skill_requirements.all() if skills is None else skills
+    row["skills"] = [
+        {"skill": skill.skill_id, "min_level": skill.min_level, "required": skill.required}
+        for skill in (need.skill_requirements.all() if skills is None else skills)
+    ]
+    row["languages"] = need.languages
     return row
 
 
@@ -198,18 +202,21 @@ class NeedListCreateView(CompiledKeysetListView):
     filterset_class = NeedFilter
     ordering_fields = ["id", "start", "end", "created_at", "published_at", "title", "status"]
     ordering = ["-created_at", "-id"]
-    list_columns = (*NeedOutputSerializer.COLUMNS, "skill_json")
+    list_columns = NeedOutputSerializer.LIST_COLUMNS
 
     @classmethod
     def list_queryset(cls, *, user: User) -> QuerySet[Need]:
-        return need_list_with_skills(user=user)
+        return need_list_with_json(user=user)
 
     @classmethod
     def keyset_ordering(cls, queryset: QuerySet[Need], ordering: list[str]) -> list[str]:
         return board_ordering(queryset, ordering)
 
     def paginate_rows(self, rows: list[dict]) -> list[dict]:
-        return need_page_with_skills(needs=rows)
+        for row in rows:
+            row["skills"] = raw_json(row["skills_json"])
+            row["languages"] = raw_json(row["languages_json"])
+        return rows
 
     @extend_schema(
         summary="List visible needs",

@@ -6,12 +6,13 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.errors import InvalidInput
+from marketplace.api.renderers import JSONRenderer
 from marketplace.reports.csv_export import TABLES, render_csv, report_table
 from marketplace.reports.query import ReportQueryForm
 from marketplace.selectors.reports import Report, report_summary

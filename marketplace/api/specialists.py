@@ -12,14 +12,11 @@ from marketplace.api.compiled_lists import CompiledKeysetListView
 from marketplace.api.filters import SpecialistFilter
 from marketplace.api.middleware import MAX_ID
 from marketplace.api.pagination import BAD_CURSOR
+from marketplace.api.renderers import raw_json
 from marketplace.api.representation import iso_date
 from marketplace.models import Clearance, Region, Specialist
 from marketplace.permissions import can_create_specialists, can_edit_specialist_profile
-from marketplace.selectors.specialists import (
-    specialist_get,
-    specialist_list_with_skills,
-    specialist_page_with_skills,
-)
+from marketplace.selectors.specialists import specialist_get, specialist_list_with_json
 from marketplace.services.specialists import SkillLevel, specialist_create, specialist_update
 
 ERRORS = {
@@ -73,8 +70,9 @@ class SpecialistOutputSerializer(serializers.ModelSerializer):
         # By hand, in the order of Meta.fields: walking DRF's fields per row cost more than
         # the queries on a page of 50. tests/marketplace/profiles/test_output_serializers.py
         # holds it equal to the declared fields.
-        # A list page comes as rows of COLUMNS with `skill_rows`
-        # (specialist_page_with_skills); one specialist alone is a model.
+        # A list page comes as rows of LIST_COLUMNS with `skills` and `languages` as JSON
+        # the database wrote (SpecialistListCreateView.paginate_rows); one specialist
+        # alone is a model.
         row = specialist if isinstance(specialist, dict) else _specialist_row(specialist)
         # The selector annotates `contact_visible`; contact details never leave without it.
         contact = bool(row.get("contact_visible"))
@@ -87,9 +85,7 @@ class SpecialistOutputSerializer(serializers.ModelSerializer):
             "agency": row["agency_id"],
             "title": row["title"],
             "summary": row["summary"],
-            "skills": [
-                {"skill": skill.skill_id, "level": skill.level} for skill in row["skill_rows"]
-            ],
+            "skills": row["skills"],
             "clearance": row["clearance"],
             "clearance_expires": iso_date(row["clearance_expires"]),
             "languages": row["languages"],
@@ -100,13 +96,17 @@ class SpecialistOutputSerializer(serializers.ModelSerializer):
         }
 
     # What a list reads per row (as values, not models): the output's columns and those of
-    # every ordering (`name`), not the user's password hash, login times and the like.
+    # every ordering (`name`), not the user's password hash, login times and the like;
+    # skills and languages as JSON text (specialist_list_with_json).
     OWN_COLUMNS = (
         *("id", "user_id", "agency_id", "title", "summary", "phone", "clearance"),
-        *("clearance_expires", "languages", "region", "remote_ok", "shareable"),
-        "max_share_percent",
+        *("clearance_expires", "region", "remote_ok", "shareable", "max_share_percent"),
     )
-    COLUMNS = (*OWN_COLUMNS, "user__name", "user__email", "name", "contact_visible")
+    LIST_COLUMNS = (
+        *OWN_COLUMNS,
+        *("user__name", "user__email", "name", "contact_visible", "skills_json"),
+        "languages_json",
+    )
 
     # Documented in the schema as method fields; the rows above apply the same rule.
     def get_email(self, specialist: Specialist) -> str | None:
@@ -117,13 +117,16 @@ class SpecialistOutputSerializer(serializers.ModelSerializer):
 
 
 def _specialist_row(specialist: Specialist) -> dict:
-    skills = getattr(specialist, "skill_rows", None)
     return {
         **{name: getattr(specialist, name) for name in SpecialistOutputSerializer.OWN_COLUMNS},
         "user__name": specialist.user.name,
         "user__email": specialist.user.email,
         "contact_visible": getattr(specialist, "contact_visible", False),
-        "skill_rows": specialist.skill_levels.all() if skills is None else skills,
+        "skills": [
+            {"skill": skill.skill_id, "level": skill.level}
+            for skill in specialist.skill_levels.all()
+        ],
+        "languages": specialist.languages,
     }
 
 
@@ -163,14 +166,17 @@ class SpecialistListCreateView(CompiledKeysetListView):
     filterset_class = SpecialistFilter
     ordering_fields = ["id", "name", "title", "agency", "region", "max_share_percent"]
     ordering = ["id"]
-    list_columns = (*SpecialistOutputSerializer.COLUMNS, "skill_json")
+    list_columns = SpecialistOutputSerializer.LIST_COLUMNS
 
     @classmethod
     def list_queryset(cls, *, user: User) -> QuerySet[Specialist]:
-        return specialist_list_with_skills(user=user)
+        return specialist_list_with_json(user=user)
 
     def paginate_rows(self, rows: list[dict]) -> list[dict]:
-        return specialist_page_with_skills(specialists=rows)
+        for row in rows:
+            row["skills"] = raw_json(row["skills_json"])
+            row["languages"] = raw_json(row["languages_json"])
+        return rows
 
     @extend_schema(
         summary="List visible specialists",

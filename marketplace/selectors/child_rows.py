@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import (
     Aggregate,
+    BooleanField,
     Expression,
     F,
     JSONField,
@@ -17,6 +18,7 @@ from django.db.models import (
     OuterRef,
     QuerySet,
     Subquery,
+    TextField,
 )
 from django.db.models.functions import JSONArray
 
@@ -84,6 +86,72 @@ class ChildRows(Expression):
     def as_sqlite(self, compiler, connection, **extra_context):
         values, source, params = self._parts(compiler, connection)
         return f"(SELECT JSON_GROUP_ARRAY(JSON_ARRAY({values})) {source})", params
+
+
+class ChildObjectsJSON(ChildRows):
+    """All of a parent's children as the JSON text of an array of objects, `fields`
+    (output key: child field) in the order of `order_by` (fields, `-` for descending);
+    `[]` for none. An API list passes it on to its client as it is (`raw_json`): the
+    database writes it, and no Python parses and writes it again.
+    """
+
+    output_field = TextField()
+
+    def __init__(
+        self,
+        model: type[Model],
+        *,
+        parent: str,
+        fields: dict[str, str],
+        order_by: Sequence[str],
+    ) -> None:
+        if not all(key.isidentifier() for key in fields):
+            raise ValueError("output keys are written into the SQL: identifiers only")
+        super().__init__(model, parent=parent, columns=tuple(fields.values()))
+        self.keys = tuple(fields)
+        self.order_by = tuple(order_by)
+
+    def _column(self, connection, name: str) -> str:
+        quote = connection.ops.quote_name
+        return f"{quote(self._ALIAS)}.{quote(self.model._meta.get_field(name).column)}"
+
+    def _ordering(self, connection) -> str:
+        return ", ".join(
+            f"{self._column(connection, name.lstrip('-'))}{' DESC' if name[0] == '-' else ''}"
+            for name in self.order_by
+        )
+
+    def as_sql(self, compiler, connection, **extra_context):
+        _values, source, params = self._parts(compiler, connection)
+        # Written compactly, keys in the order given, as the renderer writes the rest.
+        members = " || ',' || ".join(
+            f"""'"{key}":' || TO_JSON({self._column(connection, name)})::text"""
+            for key, name in zip(self.keys, self.columns, strict=True)
+        )
+        ordering = self._ordering(connection)
+        objects = f"STRING_AGG('{{' || {members} || '}}', ',' ORDER BY {ordering})"
+        return f"'[' || COALESCE((SELECT {objects} {source}), '') || ']'", params
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        _values, source, params = self._parts(compiler, connection)
+        pairs = ", ".join(
+            f"'{key}', {self._sqlite_value(connection, name)}"
+            for key, name in zip(self.keys, self.columns, strict=True)
+        )
+        # SQLite before 3.44 has no ORDER BY inside an aggregate; it aggregates the rows
+        # of an ordered subquery in their order.
+        return (
+            f"(SELECT JSON_GROUP_ARRAY(JSON(child_object)) FROM (SELECT JSON_OBJECT({pairs}) "
+            f"AS child_object {source} ORDER BY {self._ordering(connection)}))",
+            params,
+        )
+
+    def _sqlite_value(self, connection, name: str) -> str:
+        column = self._column(connection, name)
+        if isinstance(self.model._meta.get_field(name), BooleanField):
+            # SQLite keeps booleans as 0 and 1.
+            return f"JSON(CASE WHEN {column} THEN 'true' ELSE 'false' END)"
+        return column
 
 
 def child_rows(children: QuerySet, *, parent: str, columns: Sequence[str]) -> Subquery | ChildRows:

@@ -3,14 +3,15 @@
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from accounts.compiled_queries import CompiledQuery, instance_of, model_columns
 from accounts.errors import NotFound
 from accounts.models import User
 from marketplace.models import Need, NeedSkill
 from marketplace.permissions import need_visibility
-from marketplace.selectors.child_rows import child_rows, decoded_rows
+from marketplace.selectors.child_rows import ChildObjectsJSON, child_rows, decoded_rows
 
 
 def need_list(*, user: User) -> QuerySet[Need]:
@@ -79,6 +80,24 @@ class SkillRequirement(NamedTuple):
 _SKILL_ROWS = child_rows(
     NeedSkill.objects.all(), parent="need", columns=("skill_id", "min_level", "required")
 )
+
+
+# A need's requirements as the API lists them: required first, then by skill id.
+_SKILLS_JSON = ChildObjectsJSON(
+    NeedSkill,
+    parent="need",
+    fields={"skill": "skill_id", "min_level": "min_level", "required": "required"},
+    order_by=("-required", "skill_id"),
+)
+
+
+def need_list_with_json(*, user: User) -> QuerySet[Need]:
+    """`need_list` for pages of needs: each row brings its requirements (`skills_json`,
+    in `need_list`'s order) and languages (`languages_json`) along in the same query, as
+    JSON text in the API's shape, for the API to pass on without parsing."""
+    return Need.objects.filter(need_visibility(user)).annotate(
+        skills_json=_SKILLS_JSON, languages_json=Cast("languages", output_field=TextField())
+    )
 
 
 def need_list_with_skills(*, user: User) -> QuerySet[Need]:

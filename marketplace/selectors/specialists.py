@@ -1,14 +1,21 @@
 """Reads of specialists and their availability, with visibility and contact rules applied."""
 
-from typing import NamedTuple
-
-from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    QuerySet,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast
 
 from accounts.errors import NotFound
 from accounts.models import User
 from marketplace.models import Availability, Skill, Specialist, SpecialistSkill
 from marketplace.permissions import contact_visibility, specialist_visibility
-from marketplace.selectors.child_rows import child_rows, decoded_rows
+from marketplace.selectors.child_rows import ChildObjectsJSON
 
 
 def skill_list() -> QuerySet[Skill]:
@@ -35,36 +42,22 @@ def specialist_list(*, user: User) -> QuerySet[Specialist]:
     )
 
 
-class SkillLevelRow(NamedTuple):
-    skill_id: int
-    level: int
-
-
-# A specialist's skill levels as [skill_id, level] arrays, inside the specialist's row.
-_SKILL_ROWS = child_rows(
-    SpecialistSkill.objects.all(), parent="specialist", columns=("skill_id", "level")
+# A specialist's skill levels as the API lists them, by skill id.
+_SKILLS_JSON = ChildObjectsJSON(
+    SpecialistSkill,
+    parent="specialist",
+    fields={"skill": "skill_id", "level": "level"},
+    order_by=("skill_id",),
 )
 
 
-def specialist_list_with_skills(*, user: User) -> QuerySet[Specialist]:
-    """`specialist_list` for pages of specialists: each row brings its skill levels along
-    in the same query (`skill_json`), read by `specialist_page_with_skills`."""
-    return _visible_specialists(user).annotate(skill_json=_SKILL_ROWS)
-
-
-def specialist_page_with_skills(
-    *, specialists: list[Specialist] | list[dict]
-) -> list[Specialist] | list[dict]:
-    """A page of `specialist_list_with_skills` (models, or rows of `.values()`), each
-    specialist with its skill levels as `skill_rows`, by skill id as `specialist_list`
-    prefetches them."""
-    for specialist in specialists:
-        row = specialist if isinstance(specialist, dict) else vars(specialist)
-        row["skill_rows"] = sorted(
-            SkillLevelRow(int(skill_id), int(level))
-            for skill_id, level in decoded_rows(row["skill_json"])
-        )
-    return specialists
+def specialist_list_with_json(*, user: User) -> QuerySet[Specialist]:
+    """`specialist_list` for pages of specialists: each row brings its skill levels
+    (`skills_json`, by skill id) and languages (`languages_json`) along in the same query,
+    as JSON text in the API's shape, for the API to pass on without parsing."""
+    return _visible_specialists(user).annotate(
+        skills_json=_SKILLS_JSON, languages_json=Cast("languages", output_field=TextField())
+    )
 
 
 def specialist_get(*, user: User, specialist_id: int) -> Specialist:
