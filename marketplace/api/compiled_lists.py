@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from accounts.compiled_queries import CompiledQuery, user_shape
 from accounts.models import User
 from marketplace.api.pagination import KeysetPagination
+from marketplace.api.renderers import raw_json
 from marketplace.selectors.keyset import (
     FORWARD,
     InvalidCursor,
@@ -43,11 +44,13 @@ class CompiledKeysetListView(generics.ListAPIView):
 
     Subclasses give `list_queryset` (the visible rows with what the list shows annotated),
     `list_columns` (what a page row holds), may adjust the ordering (`keyset_ordering`,
-    which KeysetPagination also asks) and shape the page's rows (`paginate_rows`).
+    which KeysetPagination also asks) and name the row values that are JSON text the
+    database wrote (`raw_json_columns`, output name: column), which go out unparsed.
     """
 
     pagination_class = KeysetPagination
     list_columns: ClassVar[tuple[str, ...]]
+    raw_json_columns: ClassVar[dict[str, str]] = {}
     _page_query: ClassVar[CompiledQuery]
     _order_keys: ClassVar[OrderedDict[tuple, list[OrderKey]]]
 
@@ -110,6 +113,9 @@ class CompiledKeysetListView(generics.ListAPIView):
 
     def paginate_rows(self, rows: list[dict]) -> list[dict]:
         """A page's rows as the serializer reads them."""
+        for row in rows:
+            for name, column in self.raw_json_columns.items():
+                row[name] = raw_json(row[column])
         return rows
 
     def paginate_queryset(self, queryset: QuerySet) -> list[dict]:

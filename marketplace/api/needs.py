@@ -16,7 +16,6 @@ from marketplace.api.compiled_lists import CompiledKeysetListView
 from marketplace.api.filters import NeedFilter
 from marketplace.api.middleware import MAX_ID
 from marketplace.api.pagination import BAD_CURSOR
-from marketplace.api.renderers import raw_json
 from marketplace.api.representation import iso_date, iso_datetime
 from marketplace.models import Clearance, Need, Region
 from marketplace.permissions import can_manage_need
@@ -103,7 +102,7 @@ class NeedOutputSerializer(serializers.ModelSerializer):
         # the queries on a page of 50. tests/marketplace/profiles/test_output_serializers.py
         # holds it equal to the declared fields.
         # A list page comes as rows of LIST_COLUMNS with `skills` and `languages` as JSON
-        # the database wrote (NeedListCreateView.paginate_rows); one need alone is a
+        # the database wrote (NeedListCreateView.raw_json_columns); one need alone is a
         # model, with `skill_rows` or its requirements prefetched.
         row = need if isinstance(need, dict) else _need_row(need)
         return {
@@ -203,6 +202,7 @@ class NeedListCreateView(CompiledKeysetListView):
     ordering_fields = ["id", "start", "end", "created_at", "published_at", "title", "status"]
     ordering = ["-created_at", "-id"]
     list_columns = NeedOutputSerializer.LIST_COLUMNS
+    raw_json_columns = {"skills": "skills_json", "languages": "languages_json"}
 
     @classmethod
     def list_queryset(cls, *, user: User) -> QuerySet[Need]:
@@ -211,12 +211,6 @@ class NeedListCreateView(CompiledKeysetListView):
     @classmethod
     def keyset_ordering(cls, queryset: QuerySet[Need], ordering: list[str]) -> list[str]:
         return board_ordering(queryset, ordering)
-
-    def paginate_rows(self, rows: list[dict]) -> list[dict]:
-        for row in rows:
-            row["skills"] = raw_json(row["skills_json"])
-            row["languages"] = raw_json(row["languages_json"])
-        return rows
 
     @extend_schema(
         summary="List visible needs",

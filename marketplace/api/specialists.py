@@ -12,7 +12,6 @@ from marketplace.api.compiled_lists import CompiledKeysetListView
 from marketplace.api.filters import SpecialistFilter
 from marketplace.api.middleware import MAX_ID
 from marketplace.api.pagination import BAD_CURSOR
-from marketplace.api.renderers import raw_json
 from marketplace.api.representation import iso_date
 from marketplace.models import Clearance, Region, Specialist
 from marketplace.permissions import can_create_specialists, can_edit_specialist_profile
@@ -71,7 +70,7 @@ class SpecialistOutputSerializer(serializers.ModelSerializer):
         # the queries on a page of 50. tests/marketplace/profiles/test_output_serializers.py
         # holds it equal to the declared fields.
         # A list page comes as rows of LIST_COLUMNS with `skills` and `languages` as JSON
-        # the database wrote (SpecialistListCreateView.paginate_rows); one specialist
+        # the database wrote (SpecialistListCreateView.raw_json_columns); one specialist
         # alone is a model.
         row = specialist if isinstance(specialist, dict) else _specialist_row(specialist)
         # The selector annotates `contact_visible`; contact details never leave without it.
@@ -167,16 +166,11 @@ class SpecialistListCreateView(CompiledKeysetListView):
     ordering_fields = ["id", "name", "title", "agency", "region", "max_share_percent"]
     ordering = ["id"]
     list_columns = SpecialistOutputSerializer.LIST_COLUMNS
+    raw_json_columns = {"skills": "skills_json", "languages": "languages_json"}
 
     @classmethod
     def list_queryset(cls, *, user: User) -> QuerySet[Specialist]:
         return specialist_list_with_json(user=user)
-
-    def paginate_rows(self, rows: list[dict]) -> list[dict]:
-        for row in rows:
-            row["skills"] = raw_json(row["skills_json"])
-            row["languages"] = raw_json(row["languages_json"])
-        return rows
 
     @extend_schema(
         summary="List visible specialists",

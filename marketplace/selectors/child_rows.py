@@ -20,7 +20,7 @@ from django.db.models import (
     Subquery,
     TextField,
 )
-from django.db.models.functions import JSONArray
+from django.db.models.functions import Cast, JSONArray
 
 
 class JSONArrayAgg(Aggregate):
@@ -152,6 +152,11 @@ class ChildObjectsJSON(ChildRows):
             # SQLite keeps booleans as 0 and 1.
             return f"JSON(CASE WHEN {column} THEN 'true' ELSE 'false' END)"
         return column
+
+
+def json_text(field: str) -> Cast:
+    """A JSON column as its JSON text, for the API to pass on without parsing."""
+    return Cast(field, output_field=TextField())
 
 
 def child_rows(children: QuerySet, *, parent: str, columns: Sequence[str]) -> Subquery | ChildRows:

@@ -3,15 +3,19 @@
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from django.db.models import F, Prefetch, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import F, Prefetch, QuerySet
 
 from accounts.compiled_queries import CompiledQuery, instance_of, model_columns
 from accounts.errors import NotFound
 from accounts.models import User
 from marketplace.models import Need, NeedSkill
 from marketplace.permissions import need_visibility
-from marketplace.selectors.child_rows import ChildObjectsJSON, child_rows, decoded_rows
+from marketplace.selectors.child_rows import (
+    ChildObjectsJSON,
+    child_rows,
+    decoded_rows,
+    json_text,
+)
 
 
 def need_list(*, user: User) -> QuerySet[Need]:
@@ -55,15 +59,22 @@ def need_get_with_skills(*, user: User, need_id: int) -> Need:
     if not rows:
         raise NotFound("Need not found.")
     need = instance_of(Need, rows[0])
-    need.skill_json = rows[0][-1]
-    return need_page_with_skills(needs=[need])[0]
+    # Required first, then by skill id, as `need_list` prefetches them.
+    need.skill_rows = sorted(
+        (
+            SkillRequirement(int(skill_id), int(min_level), bool(required))
+            for skill_id, min_level, required in decoded_rows(rows[0][-1])
+        ),
+        key=lambda requirement: (not requirement.required, requirement.skill_id),
+    )
+    return need
 
 
 # A need's detail and its candidates read it on every request: compiled once.
 _NEED_WITH_SKILLS = CompiledQuery(
     lambda user, need_id: (
-        need_list_with_skills(user=user)
-        .filter(pk=need_id)
+        Need.objects.filter(need_visibility(user), pk=need_id)
+        .annotate(skill_json=_SKILL_ROWS)
         .order_by()
         .values_list(*model_columns(Need), "skill_json")
     )
@@ -96,27 +107,5 @@ def need_list_with_json(*, user: User) -> QuerySet[Need]:
     in `need_list`'s order) and languages (`languages_json`) along in the same query, as
     JSON text in the API's shape, for the API to pass on without parsing."""
     return Need.objects.filter(need_visibility(user)).annotate(
-        skills_json=_SKILLS_JSON, languages_json=Cast("languages", output_field=TextField())
+        skills_json=_SKILLS_JSON, languages_json=json_text("languages")
     )
-
-
-def need_list_with_skills(*, user: User) -> QuerySet[Need]:
-    """`need_list` for pages of needs: each row brings its skill requirements along in the
-    same query (`skill_json`), read by `need_page_with_skills`."""
-    return Need.objects.filter(need_visibility(user)).annotate(skill_json=_SKILL_ROWS)
-
-
-def need_page_with_skills(*, needs: list[Need] | list[dict]) -> list[Need] | list[dict]:
-    """A page of `need_list_with_skills` (models, or rows of `.values()`), each need with
-    its requirements as `skill_rows`: required first, then by skill id, as `need_list`
-    prefetches them."""
-    for need in needs:
-        row = need if isinstance(need, dict) else vars(need)
-        row["skill_rows"] = sorted(
-            (
-                SkillRequirement(int(skill_id), int(min_level), bool(required))
-                for skill_id, min_level, required in decoded_rows(row["skill_json"])
-            ),
-            key=lambda requirement: (not requirement.required, requirement.skill_id),
-        )
-    return needs

@@ -1,21 +1,12 @@
 """Reads of specialists and their availability, with visibility and contact rules applied."""
 
-from django.db.models import (
-    BooleanField,
-    ExpressionWrapper,
-    F,
-    Prefetch,
-    QuerySet,
-    TextField,
-    Value,
-)
-from django.db.models.functions import Cast
+from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, QuerySet, Value
 
 from accounts.errors import NotFound
 from accounts.models import User
 from marketplace.models import Availability, Skill, Specialist, SpecialistSkill
 from marketplace.permissions import contact_visibility, specialist_visibility
-from marketplace.selectors.child_rows import ChildObjectsJSON
+from marketplace.selectors.child_rows import ChildObjectsJSON, json_text
 
 
 def skill_list() -> QuerySet[Skill]:
@@ -56,7 +47,7 @@ def specialist_list_with_json(*, user: User) -> QuerySet[Specialist]:
     (`skills_json`, by skill id) and languages (`languages_json`) along in the same query,
     as JSON text in the API's shape, for the API to pass on without parsing."""
     return _visible_specialists(user).annotate(
-        skills_json=_SKILLS_JSON, languages_json=Cast("languages", output_field=TextField())
+        skills_json=_SKILLS_JSON, languages_json=json_text("languages")
     )
 
 
