@@ -159,9 +159,10 @@ def empty_index(*, day0: date) -> SpecialistIndex:
 class SpecialistRow:
     """One specialist by hand, for tests and small instances (see `index_from_rows`).
 
-    Availability (before max share) is `windows` when given, else `free`: one percent for
-    every day of the index's horizon, or one per day from `day0` (then nothing). Approved
-    and accepted matches are `reservations`. Free capacity then follows the one rule.
+    Availability (before max share) is `windows` when given (even none), else `free`: one
+    percent for `days` days from `day0`, or one per day from `day0` (then nothing).
+    Approved and accepted matches are `reservations`. Free capacity then follows the rule
+    in `marketplace.matching.capacity`.
     """
 
     id: int
@@ -174,13 +175,13 @@ class SpecialistRow:
     region: str = ""
     remote_ok: bool = True
     free: int | tuple[int, ...] = 100
-    windows: tuple[Window, ...] = ()
+    windows: tuple[Window, ...] | None = None
     reservations: tuple[Window, ...] = ()
 
 
 def _availability_of(row: SpecialistRow, day0: date, days: int) -> list[tuple[int, int, int]]:
     """(first day, last day, percent) runs of the row's availability, from day0."""
-    if row.windows:
+    if row.windows is not None:
         return [((w.start - day0).days, (w.end - day0).days, w.percent) for w in row.windows]
     if isinstance(row.free, int):
         return [(0, days - 1, row.free)]
