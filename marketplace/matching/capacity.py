@@ -366,20 +366,36 @@ def replace_rows(base: FreeSegments, rows: np.ndarray, part: FreeSegments) -> Fr
     """`base` with the given rows' segments taken from `part` (row k of part → rows[k]).
 
     Rows past `base.n_rows` are appended (rows must then number every row in between).
+    The untouched rows are copied as whole runs between the replaced ones, so the cost is
+    one pass over the segments, not a sort.
     """
     rows = np.asarray(rows, dtype=np.int64)
-    n = max(base.n_rows, int(rows.max()) + 1 if len(rows) else 0)
-    base_rows = np.repeat(np.arange(base.n_rows, dtype=np.int64), np.diff(base.row_start))
-    kept = ~np.isin(base_rows, rows)
-    part_rows = rows[np.repeat(np.arange(part.n_rows, dtype=np.int64), np.diff(part.row_start))]
-    all_rows = np.concatenate([base_rows[kept], part_rows])
-    all_days = np.concatenate([base.first_day[kept], part.first_day]).astype(np.int64)
-    all_free = np.concatenate([base.free[kept], part.free])
-    order = np.lexsort((all_days, all_rows))
-    all_rows, all_days, all_free = all_rows[order], all_days[order], all_free[order]
+    if not len(rows):
+        return base
+    n_base = base.n_rows
+    n = max(n_base, int(rows.max()) + 1)
+    lengths = np.zeros(n, dtype=np.int64)
+    lengths[:n_base] = np.diff(base.row_start)
+    lengths[rows] = np.diff(part.row_start)
+    days: list[np.ndarray] = []
+    free: list[np.ndarray] = []
+    cursor = 0  # the first base row not yet copied
+    for k in np.argsort(rows, kind="stable").tolist():
+        row = min(int(rows[k]), n_base)
+        days.append(base.first_day[base.row_start[cursor] : base.row_start[row]])
+        free.append(base.free[base.row_start[cursor] : base.row_start[row]])
+        days.append(part.first_day[part.row_start[k] : part.row_start[k + 1]])
+        free.append(part.free[part.row_start[k] : part.row_start[k + 1]])
+        cursor = min(row + 1, n_base)
+    days.append(base.first_day[base.row_start[cursor] :])
+    free.append(base.free[base.row_start[cursor] :])
+    first_day = np.concatenate(days)
+    row_start = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths, out=row_start[1:])
+    owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
     return FreeSegments(
-        row_start=np.searchsorted(all_rows, np.arange(n + 1, dtype=np.int64)).astype(np.int64),
-        first_day=all_days.astype(np.int32),
-        free=all_free,
-        key=(all_rows << 32) | all_days,
+        row_start=row_start,
+        first_day=first_day,
+        free=np.concatenate(free),
+        key=(owner << 32) | first_day.astype(np.int64),
     )
