@@ -1,7 +1,7 @@
 """Demo data for trying the product: agencies, people, specialists, needs and matches.
 
 Deterministic and idempotent: a fixed random seed draws a plan (plain data) whose
-dates are offsets from an anchor day (the day it is seeded, or `--today`), and the plan is
+dates are offsets from an anchor day (the day it is seeded), and the plan is
 written with update_or_create keyed by natural keys (agency slug, user email, need title
 within its agency, need and specialist for a match). Running it twice leaves the same
 rows; rows of the plan's own objects that the plan no longer holds (a specialist's old
@@ -575,15 +575,8 @@ class Command(BaseCommand):
     help = "Create or refresh deterministic demo data (safe to run again)."
     _demo_password_hash: str | None = None
 
-    def add_arguments(self, parser) -> None:
-        parser.add_argument(
-            "--today",
-            type=dt.date.fromisoformat,
-            help="Anchor the demo dates on this day instead of today (YYYY-MM-DD).",
-        )
-
     def handle(self, *args, **options) -> None:
-        anchor = anchor_day(options.get("today") or timezone.localdate())
+        anchor = anchor_day(timezone.localdate())
         plan = build_plan(anchor)
         progress = Progress(
             self.stdout, total=4 + len(plan.people) + len(plan.specialists) + len(plan.needs)
