@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
@@ -245,6 +245,11 @@ class FreeSegments:
     first_day: np.ndarray  # int32 (segments,)
     free: np.ndarray  # int16 (segments,)
     key: np.ndarray  # int64 (segments,)
+    # `free` and one sentinel after it, so reduceat may end a range at the very end.
+    _padded: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_padded", np.append(self.free, np.int16(0)))
 
     @property
     def n_rows(self) -> int:
@@ -252,7 +257,8 @@ class FreeSegments:
 
     @property
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self.row_start, self.first_day, self.free, self.key))
+        arrays = (self.row_start, self.first_day, self.free, self.key, self._padded)
+        return sum(a.nbytes for a in arrays)
 
     def covering(self, rows: np.ndarray, day: int) -> np.ndarray:
         """Position of the segment of each row that covers `day` (≥ 0)."""
@@ -268,8 +274,7 @@ class FreeSegments:
         bounds = np.empty(2 * len(rows), dtype=np.int64)
         bounds[0::2], bounds[1::2] = since, until
         # reduceat over [since, until) per row; the sentinel keeps `until` in range.
-        padded = np.append(self.free, np.int16(0))
-        return np.minimum.reduceat(padded, bounds)[0::2]
+        return np.minimum.reduceat(self._padded, bounds)[0::2]
 
     def by_day(self, rows: np.ndarray, first: int, last: int) -> np.ndarray:
         """(len(rows), last − first + 1) int16 of each row's free percent on each day."""
