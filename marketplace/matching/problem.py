@@ -108,10 +108,13 @@ class SpecialistIndex:
         return out
 
     def first_short_day(self, row: int, start: date, end: date, asked: int) -> date | None:
-        """The first day of [start, end] (from `day0` on) with less than `asked` free."""
+        """The first day of [start, end] (from `day0` on) with less than `asked` free.
+
+        As in `min_free`, a period wholly before `day0` has nothing free: its start fails.
+        """
         first = max(start, self.day0)
         if end < first:
-            return None
+            return start if asked > 0 else None
         daily = self.free_by_day(np.array([row]), first, end)[0]
         short = np.flatnonzero(daily < asked)
         return first + timedelta(days=int(short[0])) if len(short) else None

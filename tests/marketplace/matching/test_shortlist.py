@@ -198,3 +198,12 @@ def test_feasible_candidates_returns_aligned_term_arrays():
     assert scores.shape == (2,)
     assert all(terms[t].shape == (2,) for t in ("skill", "availability", "language", "region"))
     assert np.all((scores >= 0) & (scores <= 1))
+
+
+def test_a_period_wholly_before_the_index_day_has_nothing_free_in_the_shortlist_and_explain():
+    index = index_from_rows([fit(1)], day0=MONDAY)
+    past = need(start=MONDAY - timedelta(days=10), end=MONDAY - timedelta(days=1))
+
+    assert ids_of(index, past) == set()
+    (reason,) = exclusion_reasons(index, past, 1)
+    assert (reason.constraint, reason.facts["day"]) == (CAPACITY, past.start.isoformat())
