@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import timedelta
 
 import numpy as np
 
@@ -132,6 +133,16 @@ def main() -> None:
         patch_specialist_index(index, [specialist_id], today=index.day0)
         patch_ms.append((time.perf_counter() - started) * 1000)
     print(f"patch (one specialist reloaded into a copy of the index): {percentiles(patch_ms)}")
+    year_ms = []
+    for _ in range(5):
+        started = time.perf_counter()
+        year = index.free_by_day(np.arange(len(index)), index.day0, index.day0 + timedelta(364))
+        year_ms.append((time.perf_counter() - started) * 1000)
+    print(
+        f"free_by_day (every specialist × 365 days, {year.nbytes / 2**20:.0f} MiB int16): "
+        f"{percentiles(year_ms)}"
+    )
+    del year
 
     needs = list(
         Need.objects.filter(agency__slug__startswith=SLUG_PREFIX)

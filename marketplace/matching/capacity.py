@@ -291,26 +291,25 @@ class FreeSegments:
         """(len(rows), last − first + 1) int16 of each row's free percent on each day."""
         rows = np.asarray(rows, dtype=np.int64)
         width = last - first + 1
-        out = np.zeros((len(rows), max(width, 0)), dtype=np.int16)
         if not len(rows) or width <= 0:
-            return out
+            return np.zeros((len(rows), max(width, 0)), dtype=np.int16)
         since = self.covering(rows, first)
         until = self.covering(rows, last) + 1
         counts = until - since
-        owner = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
-        offsets = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(
-            np.cumsum(counts) - counts, counts
+        # Every segment of every row that meets [first, last], in row order, then how
+        # many of those days it covers: repeating each value that often lays the rows
+        # out day by day.
+        starts = np.repeat(since - np.cumsum(counts) + counts, counts)
+        segment = starts + np.arange(int(counts.sum()), dtype=np.int64)
+        row_end = np.repeat(self.row_start[rows + 1], counts)
+        begin = np.maximum(self.first_day[segment].astype(np.int64), first)
+        following = np.where(
+            segment + 1 < row_end,
+            self.first_day[np.minimum(segment + 1, len(self.first_day) - 1)],
+            last + 1,
         )
-        segment = np.repeat(since, counts) + offsets
-        column = np.maximum(self.first_day[segment].astype(np.int64) - first, 0)
-        value = self.free[segment].astype(np.int64)
-        step = value - np.where(offsets > 0, self.free[np.maximum(segment - 1, 0)], 0)
-        flat = np.bincount(
-            owner * (width + 1) + column, weights=step, minlength=len(rows) * (width + 1)
-        )
-        daily = np.cumsum(flat.reshape(len(rows), width + 1)[:, :width], axis=1)
-        out[:] = daily.astype(np.int16)
-        return out
+        days = np.minimum(following.astype(np.int64), last + 1) - begin
+        return np.repeat(self.free[segment], days).reshape(len(rows), width)
 
 
 def empty_segments(n_rows: int) -> FreeSegments:

@@ -102,6 +102,8 @@ class SpecialistIndex:
         """
         rows = np.asarray(rows, dtype=np.int64)
         since, until = self._days(first, last)
+        if since >= 0:
+            return self.free.by_day(rows, since, until)
         out = np.zeros((len(rows), max(until - since + 1, 0)), dtype=np.int16)
         if until >= max(since, 0):
             out[:, max(since, 0) - since :] = self.free.by_day(rows, max(since, 0), until)
