@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import timedelta
 
 import numpy as np
 
@@ -53,7 +54,8 @@ def percentiles(samples_ms: list[float]) -> str:
 
 
 def index_bytes(index) -> int:
-    return sum(value.nbytes for value in vars(index).values() if isinstance(value, np.ndarray))
+    arrays = sum(value.nbytes for value in vars(index).values() if isinstance(value, np.ndarray))
+    return arrays + index.free.nbytes
 
 
 def ensure_population(args: argparse.Namespace) -> None:
@@ -96,13 +98,14 @@ def main() -> None:
     from rest_framework.authtoken.models import Token
 
     from accounts.models import Role, User
-    from marketplace.matching.loader import (
-        matching_index_invalidate,
-        need_spec_from,
-        specialist_index,
-    )
     from marketplace.matching.shortlist import shortlist
     from marketplace.models import Need, NeedSkill
+    from marketplace.selectors.specialist_index import (
+        need_spec_from,
+        patch_specialist_index,
+        specialist_index,
+    )
+    from marketplace.services.specialist_index import matching_index_invalidate
 
     ensure_population(args)
     print(
@@ -118,10 +121,18 @@ def main() -> None:
     index = specialist_index()
     build_s = time.perf_counter() - started
     print(
-        f"index: {len(index)} specialists × {len(index.skill_column)} skills × "
-        f"{index.n_weeks} weeks, cold build {build_s:.2f} s, "
-        f"{index_bytes(index) / 2**20:.1f} MiB of arrays"
+        f"index: {len(index)} specialists × {len(index.skill_column)} skills, "
+        f"{len(index.free.free)} free-capacity segments from {index.day0}, "
+        f"cold build {build_s:.2f} s, {index_bytes(index) / 2**20:.1f} MiB of arrays "
+        f"({index.free.nbytes / 2**20:.1f} MiB of them capacity)"
     )
+
+    patch_ms = []
+    for specialist_id in index.ids[:: max(len(index) // 20, 1)][:20].tolist():
+        started = time.perf_counter()
+        patch_specialist_index(index, [specialist_id], today=index.day0)
+        patch_ms.append((time.perf_counter() - started) * 1000)
+    print(f"patch (one specialist reloaded into a copy of the index): {percentiles(patch_ms)}")
 
     needs = list(
         Need.objects.filter(agency__slug__startswith=SLUG_PREFIX)
@@ -183,6 +194,16 @@ def main() -> None:
     print(
         f"peak RSS of this process: {rss_peak / 1024:.0f} MiB "
         f"({rss_before / 1024:.0f} MiB before building the index)"
+    )
+    # After the RSS figure: the global run's read of every row by day, not a request's.
+    year_ms = []
+    for _ in range(5):
+        started = time.perf_counter()
+        year = index.free_by_day(np.arange(len(index)), index.day0, index.day0 + timedelta(364))
+        year_ms.append((time.perf_counter() - started) * 1000)
+    print(
+        f"free_by_day (every specialist × 365 days, {year.nbytes / 2**20:.0f} MiB int16): "
+        f"{percentiles(year_ms)}"
     )
 
 

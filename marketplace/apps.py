@@ -8,7 +8,7 @@ class MarketplaceConfig(AppConfig):
     def ready(self) -> None:
         from accounts.audit_hooks import register_audit_writer
         from marketplace.audit import audit_record
-        from marketplace.matching.loader import connect_invalidation_signals
+        from marketplace.services.specialist_index import connect_invalidation_signals
 
         # Account writes (invitations, user edits) join the marketplace's audit trail.
         register_audit_writer(audit_record)

@@ -13,9 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api.middleware import MAX_ID
-from marketplace.matching.explain import describe_exclusion, explain_breakdown, language_names
+from marketplace.explanations import exclusions_in_words
+from marketplace.matching.explain import explain_breakdown, language_names
 from marketplace.matching.shortlist import Candidate
-from marketplace.models import Clearance, Region, Specialist
+from marketplace.models import Region, Specialist
 from marketplace.selectors.candidates import (
     CandidateProfile,
     candidate_exclusion,
@@ -156,24 +157,15 @@ class NeedCandidatesView(APIView):
 
     def _explain(self, request: Request, pk: int, specialist_id: int) -> Response:
         check = candidate_exclusion(user=request.user, need_id=pk, specialist_id=specialist_id)
-        clearance_names = dict(Clearance.choices)
         candidate = check.candidate
+        texts = exclusions_in_words(check.reasons)
         data = {
             "specialist": check.specialist.pk,
             "specialist_profile": check.specialist,
             "eligible": not check.reasons,
             "reasons": [
-                {
-                    "constraint": reason.constraint,
-                    "facts": reason.facts,
-                    "text": describe_exclusion(
-                        reason,
-                        clearance_names=clearance_names,
-                        gettext=gettext,
-                        ngettext=ngettext,
-                    ),
-                }
-                for reason in check.reasons
+                {"constraint": reason.constraint, "facts": reason.facts, "text": text}
+                for reason, text in zip(check.reasons, texts, strict=True)
             ],
             "score": round(candidate.score, 4) if candidate else None,
             "breakdown": candidate.breakdown if candidate else None,

@@ -2,5 +2,7 @@
 
 `problem` holds the data shapes, `scoring` the score formula, `shortlist` the hard
 constraints and the ranked shortlist for one need, `explain` the words for breakdowns.
-`loader` is the one Django module here: it builds the index from the database.
+No Django here: `marketplace.selectors.specialist_index` builds the index from the database
+and `marketplace.services.specialist_index` keeps it fresh; `capacity` holds the one
+free-capacity rule.
 """

@@ -8,6 +8,7 @@ as `gettext(...)`/`ngettext(...)` calls so `makemessages` finds them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 from marketplace.matching.shortlist import (
@@ -22,6 +23,7 @@ from marketplace.matching.shortlist import (
 
 Gettext = Callable[[str], str]
 Ngettext = Callable[[str, str, int], str]
+DateFormat = Callable[[date], str]
 
 
 def _english(message: str) -> str:
@@ -145,8 +147,9 @@ def describe_exclusion(
     clearance_names: Mapping[int, str] | None = None,
     gettext: Gettext = _english,
     ngettext: Ngettext = _english_plural,
+    format_date: DateFormat = date.isoformat,
 ) -> str:
-    """Why one hard constraint excludes the specialist."""
+    """Why one hard constraint excludes the specialist (dates through `format_date`)."""
     facts = exclusion.facts
     names = clearance_names or {}
     if exclusion.constraint == CLEARANCE:
@@ -169,8 +172,9 @@ def describe_exclusion(
             "min": facts["min_level"],
         }
     if exclusion.constraint == CAPACITY:
-        return gettext("only %(free)d%% free in some week of the period, %(asked)d%% asked") % {
-            "free": facts["free_percent"],
+        return gettext("only %(free)d%% free on %(day)s (the period asks %(asked)d%%)") % {
+            "free": facts["free_on_day"],
+            "day": format_date(date.fromisoformat(facts["day"])),
             "asked": facts["asked_percent"],
         }
     if exclusion.constraint == SHAREABLE:

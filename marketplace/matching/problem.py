@@ -1,14 +1,12 @@
 """The plain data the matching core works on: one need, and every specialist as arrays.
 
-No Django here. `marketplace.matching.loader` builds these from the database; tests and
-benchmarks may build them by hand.
+No Django here. `marketplace.selectors.specialist_index` builds these from the database;
+tests and benchmarks may build them by hand (`index_from_rows`).
 
-Capacity is kept per ISO week, counted at the week's worst day: `free_by_week[r, w]` is
-the smallest free percent of specialist row `r` on any day of week `w` (week 0 starts on
-the Monday `week0`), where free(d) = min(availability(d), max_share) − reserved(d) and
-reserved(d) sums the specialist's approved and accepted matches covering d. A need is
-then checked against every week its period touches, which is exact at week granularity
-and never optimistic.
+Capacity is kept exact to the day (see `marketplace.matching.capacity`): every row's
+free(d) = min(availability(d), max_share) − reserved(d) as piecewise-constant segments
+from `day0` (the day the index was built for) on. Days before `day0` are past and not
+checked; days past every recorded window have nothing free.
 """
 
 from __future__ import annotations
@@ -17,6 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
+
+from marketplace.matching.capacity import (
+    FreeSegments,
+    Window,
+    empty_segments,
+    segments_from_windows,
+)
 
 MAX_LEVEL = 5
 
@@ -66,8 +71,8 @@ class SpecialistIndex:
     region: np.ndarray  # int16 (n,), index into region_codes
     region_codes: tuple[str, ...]
     remote_ok: np.ndarray  # bool (n,)
-    week0: date  # a Monday
-    free_by_week: np.ndarray  # int16 (n, n_weeks)
+    day0: date  # the first day covered: the day the index was built for
+    free: FreeSegments  # every row's free percent per day, as segments from day0
     row_of: dict[int, int]
     skill_names: dict[int, str] = field(default_factory=dict)
     version: str = ""
@@ -75,31 +80,46 @@ class SpecialistIndex:
     def __len__(self) -> int:
         return int(self.ids.shape[0])
 
-    @property
-    def n_weeks(self) -> int:
-        return int(self.free_by_week.shape[1])
-
-    def week_of(self, day: date) -> int:
-        """Week column of a day (may be negative or past the horizon)."""
-        return (day - self.week0).days // 7
-
-    def week_span(self, start: date, end: date) -> tuple[int, int]:
-        """Half-open week columns [first, last) that the period [start, end] touches."""
-        return self.week_of(start), self.week_of(end) + 1
+    def _days(self, first: date, last: date) -> tuple[int, int]:
+        return (first - self.day0).days, (last - self.day0).days
 
     def min_free(self, rows: np.ndarray, start: date, end: date) -> np.ndarray:
-        """Smallest free percent over [start, end] for the given rows (int16).
+        """Smallest free percent of each row on any day of [start, end] (int16).
 
-        Weeks before `week0` are in the past and ignored; weeks past the horizon count
-        as 0 free, since nobody has availability recorded there.
+        Days before `day0` are past and ignored; a period wholly in the past has 0 free.
         """
-        first, last = self.week_span(start, end)
-        first = max(first, 0)
-        if last <= first:  # the whole period lies in the past
+        first, last = self._days(start, end)
+        rows = np.asarray(rows, dtype=np.int64)
+        if last < max(first, 0):
             return np.zeros(len(rows), dtype=np.int16)
-        if last > self.n_weeks:
-            return np.zeros(len(rows), dtype=np.int16)
-        return self.free_by_week[rows, first:last].min(axis=1)
+        return self.free.range_min(rows, max(first, 0), last)
+
+    def free_by_day(self, rows: np.ndarray, first: date, last: date) -> np.ndarray:
+        """(len(rows), (last − first).days + 1) int16: each row's free percent per day.
+
+        Exact: the same free(d) as `min_free` and `marketplace.matching.capacity`; 0 for
+        days before `day0` and past every recorded window.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        since, until = self._days(first, last)
+        if since >= 0:
+            return self.free.by_day(rows, since, until)
+        out = np.zeros((len(rows), max(until - since + 1, 0)), dtype=np.int16)
+        if until >= max(since, 0):
+            out[:, max(since, 0) - since :] = self.free.by_day(rows, max(since, 0), until)
+        return out
+
+    def first_short_day(self, row: int, start: date, end: date, asked: int) -> date | None:
+        """The first day of [start, end] (from `day0` on) with less than `asked` free.
+
+        As in `min_free`, a period wholly before `day0` has nothing free: its start fails.
+        """
+        first = max(start, self.day0)
+        if end < first:
+            return start if asked > 0 else None
+        daily = self.free_by_day(np.array([row]), first, end)[0]
+        short = np.flatnonzero(daily < asked)
+        return first + timedelta(days=int(short[0])) if len(short) else None
 
     def languages_of(self, row: int) -> list[str]:
         mask = int(self.language_mask[row])
@@ -107,10 +127,6 @@ class SpecialistIndex:
 
     def region_of(self, row: int) -> str:
         return self.region_codes[int(self.region[row])]
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def language_mask_for(languages: tuple[str, ...] | list[str], language_bit: dict[str, int]) -> int:
@@ -123,7 +139,7 @@ def language_mask_for(languages: tuple[str, ...] | list[str], language_bit: dict
     return mask
 
 
-def empty_index(*, week0: date, n_weeks: int = 1) -> SpecialistIndex:
+def empty_index(*, day0: date) -> SpecialistIndex:
     """An index with no specialists (a fresh installation)."""
     return SpecialistIndex(
         ids=np.zeros(0, dtype=np.int64),
@@ -138,8 +154,8 @@ def empty_index(*, week0: date, n_weeks: int = 1) -> SpecialistIndex:
         region=np.zeros(0, dtype=np.int16),
         region_codes=("",),
         remote_ok=np.zeros(0, dtype=bool),
-        week0=monday_of(week0),
-        free_by_week=np.zeros((0, n_weeks), dtype=np.int16),
+        day0=day0,
+        free=empty_segments(0),
         row_of={},
     )
 
@@ -148,8 +164,10 @@ def empty_index(*, week0: date, n_weeks: int = 1) -> SpecialistIndex:
 class SpecialistRow:
     """One specialist by hand, for tests and small instances (see `index_from_rows`).
 
-    `free` is the free percent before max share: one number for every week, or one per
-    week from `week0`.
+    Availability (before max share) is `windows` when given (even none), else `free`: one
+    percent for `days` days from `day0`, or one per day from `day0` (then nothing).
+    Approved and accepted matches are `reservations`. Free capacity then follows the rule
+    in `marketplace.matching.capacity`.
     """
 
     id: int
@@ -162,17 +180,37 @@ class SpecialistRow:
     region: str = ""
     remote_ok: bool = True
     free: int | tuple[int, ...] = 100
+    windows: tuple[Window, ...] | None = None
+    reservations: tuple[Window, ...] = ()
+
+
+def _availability_of(row: SpecialistRow, day0: date, days: int) -> list[tuple[int, int, int]]:
+    """(first day, last day, percent) runs of the row's availability, from day0."""
+    if row.windows is not None:
+        return [((w.start - day0).days, (w.end - day0).days, w.percent) for w in row.windows]
+    if isinstance(row.free, int):
+        return [(0, days - 1, row.free)]
+    runs: list[tuple[int, int, int]] = []
+    for day, percent in enumerate(row.free):
+        if runs and runs[-1][2] == percent and runs[-1][1] == day - 1:
+            runs[-1] = (runs[-1][0], day, percent)
+        else:
+            runs.append((day, day, percent))
+    return runs
 
 
 def index_from_rows(
     rows: list[SpecialistRow] | tuple[SpecialistRow, ...],
     *,
-    week0: date,
-    n_weeks: int = 52,
+    day0: date,
+    days: int = 366,
     regions: tuple[str, ...] = (),
     skill_names: dict[int, str] | None = None,
 ) -> SpecialistIndex:
-    """A SpecialistIndex from plain rows (a Python loop: for small instances only)."""
+    """A SpecialistIndex from plain rows (a Python loop: for small instances only).
+
+    `days` is how long an int `free` lasts from `day0`.
+    """
     n = len(rows)
     skill_ids = sorted({skill_id for row in rows for skill_id, _level in row.skills})
     skill_column = {skill_id: k for k, skill_id in enumerate(skill_ids)}
@@ -182,18 +220,22 @@ def index_from_rows(
             language_bit.setdefault(code, len(language_bit))
     region_codes = ("", *dict.fromkeys((*regions, *(r.region for r in rows if r.region))))
     skill_levels = np.zeros((n, len(skill_ids)), dtype=np.int8, order="F")
-    free_by_week = np.zeros((n, n_weeks), dtype=np.int16)
+    availability: list[tuple[int, int, int, int]] = []
+    reservations: list[tuple[int, int, int, int]] = []
     for r, row in enumerate(rows):
         for skill_id, level in row.skills:
             skill_levels[r, skill_column[skill_id]] = level
-        weekly = np.full(n_weeks, row.free) if isinstance(row.free, int) else np.array(row.free)
-        free_by_week[r, : len(weekly)] = np.minimum(weekly[:n_weeks], row.max_share)
+        availability.extend((r, *run) for run in _availability_of(row, day0, days))
+        reservations.extend(
+            (r, (w.start - day0).days, (w.end - day0).days, w.percent) for w in row.reservations
+        )
+    max_share = np.array([row.max_share for row in rows], dtype=np.int16)
     return SpecialistIndex(
         ids=np.array([row.id for row in rows], dtype=np.int64),
         agency_ids=np.array([row.agency_id for row in rows], dtype=np.int64),
         clearance=np.array([row.clearance for row in rows], dtype=np.int8),
         shareable=np.array([row.shareable for row in rows], dtype=bool),
-        max_share=np.array([row.max_share for row in rows], dtype=np.int16),
+        max_share=max_share,
         skill_levels=skill_levels,
         skill_column=skill_column,
         language_mask=np.array(
@@ -203,8 +245,12 @@ def index_from_rows(
         region=np.array([region_codes.index(row.region) for row in rows], dtype=np.int16),
         region_codes=region_codes,
         remote_ok=np.array([row.remote_ok for row in rows], dtype=bool),
-        week0=monday_of(week0),
-        free_by_week=free_by_week,
+        day0=day0,
+        free=segments_from_windows(
+            availability=np.array(availability, dtype=np.int64).reshape(-1, 4),
+            reservations=np.array(reservations, dtype=np.int64).reshape(-1, 4),
+            max_share=max_share,
+        ),
         row_of={row.id: r for r, row in enumerate(rows)},
         skill_names=dict(skill_names or {}),
     )

@@ -13,7 +13,7 @@ language .10, region .10) and four terms, each in [0, 1]:
     E or N is 1 when the need lists no such skills. The 1/2 is for meeting every
     required skill, which every candidate does.
 - Availability fit  A = asked / free, where free is the specialist's smallest free
-    percent on any week of the period (free ≥ asked for every candidate). 1 when the
+    percent on any day of the period (free ≥ asked for every candidate). 1 when the
     ask uses all their free time; lower when much of it would stay idle, so people who
     can take a larger ask stay available for one. (For a pair that fails the capacity
     constraint, as a manager's nomination may, A = free / asked instead.)

@@ -5,7 +5,7 @@ A specialist is a candidate for a need only if every hard constraint holds:
 - clearance: their clearance (0 when expired) is at least the need's;
 - skills: every required skill at or above its minimum level;
 - capacity: free capacity (after approved and accepted matches) covers the asked
-  percent on every week of the need's period;
+  percent on every day of the need's period (`marketplace.matching.capacity`);
 - shareable: their agency has marked them shareable;
 - max share: the asked percent does not exceed their max share;
 - agency: they belong to another agency, unless the need allows its own.
@@ -187,11 +187,19 @@ def exclusion_reasons(
                     },
                 )
             )
-    free = int(index.min_free(np.array([row]), need.start, need.end)[0])
-    if free < need.capacity_percent:
+    short_day = index.first_short_day(row, need.start, need.end, need.capacity_percent)
+    if short_day is not None:
+        free_that_day = int(index.free_by_day(np.array([row]), short_day, short_day)[0, 0])
+        free = int(index.min_free(np.array([row]), need.start, need.end)[0])
         reasons.append(
             Exclusion(
-                CAPACITY, {"free_percent": max(free, 0), "asked_percent": need.capacity_percent}
+                CAPACITY,
+                {
+                    "day": short_day.isoformat(),
+                    "free_on_day": max(free_that_day, 0),
+                    "free_percent": max(free, 0),
+                    "asked_percent": need.capacity_percent,
+                },
             )
         )
     if not index.shareable[row]:

@@ -1,6 +1,6 @@
 """The ranked shortlist of candidates for one need, and why a specialist is not on it.
 
-Reads the warm specialist index (`marketplace.matching.loader`), so a request costs a
+Reads the warm specialist index (`marketplace.selectors.specialist_index`), so a request costs a
 few queries (the need, its skills, the shown specialists) plus vectorised scoring,
 whatever the number of specialists.
 """
@@ -12,7 +12,6 @@ from django.conf import settings
 from accounts.compiled_queries import CompiledQuery
 from accounts.errors import Forbidden, NotFound
 from accounts.models import User
-from marketplace.matching.loader import need_spec_from, specialist_index
 from marketplace.matching.shortlist import (
     Candidate,
     Exclusion,
@@ -23,6 +22,7 @@ from marketplace.matching.shortlist import (
 from marketplace.models import Need, Specialist
 from marketplace.permissions import can_view_candidates, specialist_visibility
 from marketplace.selectors.needs import need_get_with_skills
+from marketplace.selectors.specialist_index import need_spec_from, specialist_index
 
 
 @dataclass(frozen=True)

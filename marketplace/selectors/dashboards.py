@@ -10,10 +10,9 @@ from django.utils import timezone
 from accounts.compiled_queries import CompiledQuery, counted
 from accounts.errors import Forbidden
 from accounts.models import User
-from marketplace import capacity
+from marketplace.matching import capacity
 from marketplace.models import (
     ACTIVE_MATCH_STATUSES,
-    RESERVING_MATCH_STATUSES,
     Availability,
     Match,
     MatchingRun,
@@ -24,6 +23,7 @@ from marketplace.models import (
     SpecialistSkill,
 )
 from marketplace.permissions import can_run_matching, need_visibility
+from marketplace.selectors.capacity import capacity_windows
 from marketplace.selectors.child_rows import child_rows, decoded_rows
 from marketplace.selectors.matches import match_list, match_list_of_own_agency
 from marketplace.selectors.matching_runs import matching_run_list
@@ -366,6 +366,7 @@ class CommittedSegment:
     start: dt.date
     end: dt.date
     committed_percent: int
+    free_percent: int  # the one rule: min(availability, max share) − reserved
 
 
 @dataclass
@@ -377,33 +378,37 @@ class WindowWithCommitments:
     def peak_committed(self) -> int:
         return max((s.committed_percent for s in self.segments), default=0)
 
+    @property
+    def least_free(self) -> int:
+        return min((s.free_percent for s in self.segments), default=0)
+
 
 def availability_with_commitments(*, user: User, specialist_id: int) -> list[WindowWithCommitments]:
-    """Each window with the capacity approved and accepted matches hold, period by period."""
+    """Each window with what approved and accepted matches hold and what stays free,
+    period by period (free after the specialist's max share)."""
     windows = list(availability_list(user=user, specialist_id=specialist_id))
-    reservations = [
-        capacity.Window(start, end, percent)
-        for start, end, percent in Match.objects.filter(
-            specialist_id=specialist_id, status__in=RESERVING_MATCH_STATUSES
-        ).values_list("start", "end", "capacity_percent")
+    if not windows:
+        return []
+    inputs = capacity_windows(specialist_id=specialist_id)
+    max_share = (
+        Specialist.objects.filter(pk=specialist_id).values_list("max_share_percent", flat=True)
+    ).first() or 0
+    return [
+        WindowWithCommitments(
+            window=window,
+            segments=[
+                CommittedSegment(s.start, s.end, s.reserved, s.free)
+                for s in capacity.capacity_segments(
+                    start=window.start,
+                    end=window.end,
+                    availability=inputs.availability,
+                    reservations=inputs.reservations,
+                    max_share_percent=max_share,
+                )
+            ],
+        )
+        for window in windows
     ]
-    result = []
-    for window in windows:
-        # free = 100 − reserved when availability is a flat 100 %, so committed = 100 − free.
-        segments = capacity.free_segments(
-            start=window.start,
-            end=window.end,
-            availability=[capacity.Window(window.start, window.end, 100)],
-            reservations=reservations,
-            max_share_percent=100,
-        )
-        result.append(
-            WindowWithCommitments(
-                window=window,
-                segments=[CommittedSegment(s.start, s.end, 100 - s.percent) for s in segments],
-            )
-        )
-    return result
 
 
 # The previews a dashboard shows of the lists above.

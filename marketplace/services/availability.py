@@ -5,17 +5,18 @@ cannot shrink under a reservation that is being approved at the same moment.
 """
 
 import datetime as dt
-import itertools
 from collections.abc import Sequence
 
 from django.db import transaction
 
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accounts.models import User
-from marketplace import capacity
 from marketplace.audit import audit_record
-from marketplace.models import RESERVING_MATCH_STATUSES, Availability, Match, Specialist
+from marketplace.matching import capacity
+from marketplace.models import Availability, Specialist
 from marketplace.permissions import can_edit_specialist_profile, can_view_specialist
+from marketplace.selectors.capacity import capacity_windows
+from marketplace.services.specialist_index import matching_index_invalidate
 from marketplace.services.specialists import audit_value
 
 AUDITED_FIELDS = ("start", "end", "capacity_percent")
@@ -55,19 +56,6 @@ def _validate_window(
         )
 
 
-def _windows(specialist: Specialist) -> list[capacity.Window]:
-    return [
-        capacity.Window(start, end, percent)
-        for start, end, percent in Availability.objects.filter(specialist=specialist).values_list(
-            "start", "end", "capacity_percent"
-        )
-    ]
-
-
-def _free_on(segments: Sequence[capacity.Window], day: dt.date) -> int:
-    return next(s.percent for s in segments if s.start <= day <= s.end)
-
-
 def _refuse_if_reservations_break(
     specialist: Specialist,
     before: Sequence[capacity.Window],
@@ -77,31 +65,15 @@ def _refuse_if_reservations_break(
 
     Days that were already over-committed and do not get worse are not this change's doing.
     """
-    reservations = [
-        capacity.Window(start, end, percent)
-        for start, end, percent in Match.objects.filter(
-            specialist=specialist, status__in=RESERVING_MATCH_STATUSES
-        ).values_list("start", "end", "capacity_percent")
-    ]
-    if not reservations:
-        return
-    start = min(w.start for w in reservations)
-    end = max(w.end for w in reservations)
-    args = {"start": start, "end": end, "reservations": reservations}
-    old = capacity.free_segments(
-        availability=before, max_share_percent=specialist.max_share_percent, **args
+    broken = capacity.broken_by_change(
+        reservations=capacity_windows(specialist_id=specialist.pk).reservations,
+        availability_before=before,
+        availability_after=after,
+        max_share_before=specialist.max_share_percent,
+        max_share_after=specialist.max_share_percent,
     )
-    new = capacity.free_segments(
-        availability=after, max_share_percent=specialist.max_share_percent, **args
-    )
-    points = sorted({s.start for s in old} | {s.start for s in new} | {end + dt.timedelta(1)})
-    broken: list[tuple[dt.date, dt.date]] = []
-    for seg_start, next_start in itertools.pairwise(points):
-        free_after = _free_on(new, seg_start)
-        if free_after < 0 and free_after < _free_on(old, seg_start):
-            broken.append((seg_start, next_start - dt.timedelta(days=1)))
     if broken:
-        days = ", ".join(f"{a.isoformat()}–{b.isoformat()}" for a, b in broken)
+        days = ", ".join(f"{w.start.isoformat()}–{w.end.isoformat()}" for w in broken)
         raise Conflict(
             f"Approved or accepted matches reserve more capacity than would remain on {days}."
         )
@@ -117,6 +89,7 @@ def availability_create(
     window = Availability.objects.create(
         specialist=specialist, start=start, end=end, capacity_percent=capacity_percent
     )
+    matching_index_invalidate(specialist_ids=[specialist.pk])
     audit_record(
         actor=actor,
         action="availability.create",
@@ -160,7 +133,7 @@ def availability_update(
     new_end = end if end is not None else window.end
     new_percent = capacity_percent if capacity_percent is not None else window.capacity_percent
     _validate_window(specialist, new_start, new_end, new_percent, exclude_id=window.pk)
-    before_windows = _windows(specialist)
+    before_windows = capacity_windows(specialist_id=specialist.pk).availability
     after_windows = [
         w
         for w in before_windows
@@ -171,6 +144,7 @@ def availability_update(
     before = _snapshot(window)
     window.start, window.end, window.capacity_percent = new_start, new_end, new_percent
     window.save(update_fields=list(AUDITED_FIELDS))
+    matching_index_invalidate(specialist_ids=[specialist.pk])
     after = _snapshot(window)
     changed = [name for name in AUDITED_FIELDS if before[name] != after[name]]
     if changed:
@@ -188,7 +162,7 @@ def availability_update(
 def availability_delete(*, actor: User, availability: Availability) -> None:
     """Remove a window; refused when matches reserve capacity that only it provides."""
     specialist, window = _lock_window(actor, availability.pk)
-    before_windows = _windows(specialist)
+    before_windows = capacity_windows(specialist_id=specialist.pk).availability
     after_windows = [
         w
         for w in before_windows
@@ -202,3 +176,4 @@ def availability_delete(*, actor: User, availability: Availability) -> None:
         before={"specialist": specialist.pk, **_snapshot(window)},
     )
     window.delete()
+    matching_index_invalidate(specialist_ids=[specialist.pk])

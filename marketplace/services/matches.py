@@ -18,17 +18,19 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accounts.models import Role, User
 from marketplace.audit import audit_record
 from marketplace.bulk_copy import bulk_insert
-from marketplace.capacity import Window, free_segments
+from marketplace.explanations import exclusions_in_words
+from marketplace.matching.capacity import Window, capacity_shortfall
+from marketplace.matching.shortlist import CAPACITY
 from marketplace.models import (
     ACTIVE_MATCH_STATUSES,
     RESERVING_MATCH_STATUSES,
     AuditEvent,
-    Availability,
     DeclineReason,
     Engagement,
     Match,
@@ -51,7 +53,9 @@ from marketplace.permissions import (
     can_view_specialist,
 )
 from marketplace.request_context import current_request_id
-from marketplace.services.scoring import match_score_for
+from marketplace.selectors.capacity import capacity_windows
+from marketplace.services.scoring import pair_assess
+from marketplace.services.specialist_index import matching_index_invalidate
 from notifications.services import notify
 
 # A specialist or their manager picks one of these; "not selected" is the system's own.
@@ -153,6 +157,9 @@ def _refuse(match: Match, action: str) -> Conflict:
 
 
 def _close(match: Match, *, status: str, reason: str = "") -> None:
+    if match.status in RESERVING_MATCH_STATUSES:
+        # Leaving a reserving status releases capacity: the shortlist must see it.
+        matching_index_invalidate(specialist_ids=[match.specialist_id])
     match.status = status
     match.closed_at = timezone.now()
     if reason:
@@ -323,9 +330,11 @@ def matches_propose_from_run(*, run: MatchingRun, proposals: Sequence[Proposal])
 def match_nominate(*, actor: User, need: Need, specialist: Specialist) -> Match:
     """A manager of the need's agency (or an admin) proposes a specialist for an open need.
 
-    Refuses a specialist the actor cannot see (404), one not shared or from the need's
-    own agency when the need does not allow that (400 on `specialist`), a need that is
-    not open or a pair that already has an active match (409). Coordinators are told.
+    Refuses a specialist the actor cannot see (404), a need that is not open or a pair
+    that already has an active match (409), and a specialist who fails a hard constraint
+    of the need with the reasons the shortlist's `?explain=` gives: 409 when free capacity
+    is all that is missing (a capacity conflict), else 400 on `specialist`. Coordinators
+    are told.
     """
     if not can_manage_need(actor, need):
         if can_view_need(actor, need):
@@ -333,14 +342,6 @@ def match_nominate(*, actor: User, need: Need, specialist: Specialist) -> Match:
         raise NotFound("Need not found.")
     if not can_view_specialist(actor, specialist):
         raise NotFound("Specialist not found.")
-    if not specialist.shareable:
-        raise InvalidInput(
-            field_errors={"specialist": ["This specialist is not shared with other agencies."]}
-        )
-    if specialist.agency_id == need.agency_id and not need.allow_own_agency:
-        raise InvalidInput(
-            field_errors={"specialist": ["This need does not allow its own agency's specialists."]}
-        )
     need = Need.objects.select_for_update().get(pk=need.pk)
     if need.status != NeedStatus.OPEN:
         raise Conflict(f"The need is {need.status}; only open needs take nominations.")
@@ -348,7 +349,16 @@ def match_nominate(*, actor: User, need: Need, specialist: Specialist) -> Match:
         need=need, specialist=specialist, status__in=ACTIVE_MATCH_STATUSES
     ).exists():
         raise Conflict("This specialist already has an active match for this need.")
-    score, breakdown = match_score_for(need=need, specialist=specialist)
+    assessment = pair_assess(need=need, specialist=specialist)
+    if assessment.reasons:
+        texts = exclusions_in_words(assessment.reasons)
+        if all(reason.constraint == CAPACITY for reason in assessment.reasons):
+            raise Conflict(
+                gettext("The specialist cannot take this need: %(reasons)s.")
+                % {"reasons": "; ".join(texts)}
+            )
+        raise InvalidInput(field_errors={"specialist": texts})
+    score, breakdown = assessment.score, assessment.breakdown
     match = Match.objects.create(
         need=need,
         specialist=specialist,
@@ -380,31 +390,17 @@ def match_nominate(*, actor: User, need: Need, specialist: Specialist) -> Match:
 
 def _capacity_shortfall(*, match: Match, specialist: Specialist) -> list[Window]:
     """Segments of the match's period where the specialist has less free than it asks."""
-    availability = [
-        Window(window.start, window.end, window.capacity_percent)
-        for window in Availability.objects.filter(
-            specialist=specialist, start__lte=match.end, end__gte=match.start
-        )
-    ]
-    reservations = [
-        Window(start, end, percent)
-        for start, end, percent in Match.objects.filter(
-            specialist=specialist,
-            status__in=RESERVING_MATCH_STATUSES,
-            start__lte=match.end,
-            end__gte=match.start,
-        )
-        .exclude(pk=match.pk)
-        .values_list("start", "end", "capacity_percent")
-    ]
-    segments = free_segments(
+    windows = capacity_windows(
+        specialist_id=specialist.pk, start=match.start, end=match.end, exclude_match_id=match.pk
+    )
+    return capacity_shortfall(
         start=match.start,
         end=match.end,
-        availability=availability,
-        reservations=reservations,
+        asked_percent=match.capacity_percent,
+        availability=windows.availability,
+        reservations=windows.reservations,
         max_share_percent=specialist.max_share_percent,
     )
-    return [segment for segment in segments if segment.percent < match.capacity_percent]
 
 
 @transaction.atomic
@@ -436,6 +432,7 @@ def match_approve(*, actor: User, match: Match) -> Match:
         )
     before = _snapshot(match)
     match.status = MatchStatus.APPROVED
+    matching_index_invalidate(specialist_ids=[match.specialist_id])
     match.approved_at = timezone.now()
     match.approved_by = actor
     match.save(update_fields=["status", "approved_at", "approved_by", "updated_at"])

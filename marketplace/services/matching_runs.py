@@ -26,7 +26,6 @@ from accounts.errors import Conflict, Forbidden
 from accounts.models import User
 from marketplace.audit import audit_record
 from marketplace.matching.assignment import AssignmentProblem, solve_assignment
-from marketplace.matching.loader import build_specialist_index, need_spec_from
 from marketplace.matching.problem import NeedSpec, SpecialistIndex
 from marketplace.matching.shortlist import breakdown_for, feasible_candidates
 from marketplace.models import (
@@ -39,6 +38,7 @@ from marketplace.models import (
     NeedStatus,
 )
 from marketplace.permissions import can_run_matching
+from marketplace.selectors.specialist_index import build_specialist_index, need_spec_from
 from marketplace.services.matches import Proposal, matches_propose_from_run
 
 logger = logging.getLogger(__name__)

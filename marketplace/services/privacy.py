@@ -18,7 +18,6 @@ from rest_framework.authtoken.models import Token
 from accounts.errors import Conflict, Forbidden, NotFound
 from accounts.models import User
 from marketplace.audit import audit_record
-from marketplace.matching.loader import matching_index_invalidate
 from marketplace.models import (
     AuditEvent,
     Availability,
@@ -30,6 +29,7 @@ from marketplace.models import (
 )
 from marketplace.permissions import can_erase_specialist, can_view_specialist
 from marketplace.services.matches import matches_cancel_for_specialist
+from marketplace.services.specialist_index import matching_index_invalidate
 from notifications.models import Notification, NotificationPreference
 
 ERASED_NAME = "Raderad specialist"

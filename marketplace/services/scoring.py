@@ -1,25 +1,33 @@
-"""Score of one (need, specialist) pair for a manager's nomination.
+"""Score and hard-constraint check of one (need, specialist) pair, for a manager's nomination.
 
-The same formula as the shortlist (see `marketplace.matching.scoring`), computed from a
-one-row index loaded fresh for this specialist, so a nomination never reads a stale
-warm index.
+The same formula and rule as the shortlist (see `marketplace.matching.scoring` and
+`marketplace.matching.shortlist`), computed from a one-row index loaded fresh for this
+specialist, so a nomination never reads a stale warm index.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
-from marketplace.matching.loader import build_specialist_index, need_spec_from
 from marketplace.matching.scoring import score_rows
-from marketplace.matching.shortlist import breakdown_for, explain_exclusion
+from marketplace.matching.shortlist import Exclusion, breakdown_for, exclusion_reasons
 from marketplace.models import Need, Specialist
+from marketplace.selectors.specialist_index import build_specialist_index, need_spec_from
 
 
-def match_score_for(*, need: Need, specialist: Specialist) -> tuple[float, dict]:
-    """The pair's score in [0, 1] and its readable breakdown.
+@dataclass(frozen=True)
+class PairAssessment:
+    score: float  # in [0, 1]
+    breakdown: dict
+    reasons: list[Exclusion]  # the hard constraints the pair fails; empty: a candidate
 
-    The breakdown also lists `excluded_by`, the hard constraints the pair fails (empty
-    for a pair the shortlist would show), since a manager may nominate anyone.
+
+def pair_assess(*, need: Need, specialist: Specialist) -> PairAssessment:
+    """The pair's score, its readable breakdown and the hard constraints it fails.
+
+    The breakdown also lists `excluded_by`, the names of those constraints.
     """
     index = build_specialist_index(today=timezone.localdate(), specialist_ids=[specialist.pk])
     spec = need_spec_from(need)
@@ -29,5 +37,12 @@ def match_score_for(*, need: Need, specialist: Specialist) -> tuple[float, dict]
     breakdown = breakdown_for(
         index, spec, detail, 0, int(rows[0]), score, settings.MATCHING_WEIGHTS
     )
-    breakdown["excluded_by"] = explain_exclusion(index, spec, specialist.pk)
-    return score, breakdown
+    reasons = exclusion_reasons(index, spec, specialist.pk)
+    breakdown["excluded_by"] = [reason.constraint for reason in reasons]
+    return PairAssessment(score=score, breakdown=breakdown, reasons=reasons)
+
+
+def match_score_for(*, need: Need, specialist: Specialist) -> tuple[float, dict]:
+    """The pair's score in [0, 1] and its readable breakdown (see `pair_assess`)."""
+    assessment = pair_assess(need=need, specialist=specialist)
+    return assessment.score, assessment.breakdown

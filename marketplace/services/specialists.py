@@ -9,13 +9,10 @@ from django.db import transaction
 
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accounts.models import Role, User
-from marketplace import capacity
 from marketplace.audit import audit_record
-from marketplace.matching.loader import matching_index_invalidate
+from marketplace.matching import capacity
 from marketplace.models import (
-    RESERVING_MATCH_STATUSES,
     Clearance,
-    Match,
     Region,
     Skill,
     Specialist,
@@ -27,6 +24,8 @@ from marketplace.permissions import (
     can_manage_specialist_sharing,
     can_view_specialist,
 )
+from marketplace.selectors.capacity import capacity_windows
+from marketplace.services.specialist_index import matching_index_invalidate
 
 # The specialist (or their manager) keeps these up to date.
 PROFILE_FIELDS = ("title", "summary", "phone", "languages", "region", "remote_ok")
@@ -125,30 +124,16 @@ def specialist_create(
     return specialist
 
 
-def _peak_reservation_days(specialist: Specialist, new_max: int) -> list[capacity.Window]:
-    """Segments on which approved/accepted matches reserve more than `new_max` percent."""
-    reservations = [
-        capacity.Window(start, end, percent)
-        for start, end, percent in Match.objects.filter(
-            specialist=specialist, status__in=RESERVING_MATCH_STATUSES
-        ).values_list("start", "end", "capacity_percent")
-    ]
-    if not reservations:
-        return []
-    start = min(w.start for w in reservations)
-    end = max(w.end for w in reservations)
-    # Full availability everywhere isolates the cap: only the new maximum can go negative.
-    return [
-        segment
-        for segment in capacity.free_segments(
-            start=start,
-            end=end,
-            availability=[capacity.Window(start, end, 100)],
-            reservations=reservations,
-            max_share_percent=new_max,
-        )
-        if segment.percent < 0
-    ]
+def _days_the_new_cap_breaks(specialist: Specialist, new_max: int) -> list[capacity.Window]:
+    """Periods on which approved/accepted matches would no longer fit under `new_max`."""
+    windows = capacity_windows(specialist_id=specialist.pk)
+    return capacity.broken_by_change(
+        reservations=windows.reservations,
+        availability_before=windows.availability,
+        availability_after=windows.availability,
+        max_share_before=specialist.max_share_percent,
+        max_share_after=new_max,
+    )
 
 
 @transaction.atomic
@@ -186,7 +171,7 @@ def specialist_update(
         "max_share_percent" in changed
         and changed["max_share_percent"] < specialist.max_share_percent
     ):
-        over = _peak_reservation_days(specialist, changed["max_share_percent"])
+        over = _days_the_new_cap_breaks(specialist, changed["max_share_percent"])
         if over:
             days = ", ".join(f"{w.start.isoformat()}–{w.end.isoformat()}" for w in over)
             raise Conflict(
@@ -200,6 +185,7 @@ def specialist_update(
         setattr(specialist, name, value)
     if changed:
         specialist.save(update_fields=[*changed, "updated_at"])
+        matching_index_invalidate(specialist_ids=[specialist.pk])
     if skills is not None:
         old_skills = _skills_snapshot(specialist)
         new_skills = sorted(

@@ -23,8 +23,6 @@ SERVICE_MESSAGES = (
     gettext_noop("Say why the match is rejected."),
     gettext_noop("The end date may not be before the start date."),
     gettext_noop("The start date may not be in the past."),
-    gettext_noop("This need does not allow its own agency's specialists."),
-    gettext_noop("This specialist is not shared with other agencies."),
     gettext_noop("Unknown clearance class."),
     gettext_noop("Unknown region."),
 )

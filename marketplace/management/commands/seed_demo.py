@@ -1,12 +1,12 @@
 """Demo data for trying the product: agencies, people, specialists, needs and matches.
 
 Deterministic and idempotent: a fixed random seed draws a plan (plain data) whose
-dates are offsets from an anchor day (the first Monday of next month), and the plan is
+dates are offsets from an anchor day (the day it is seeded), and the plan is
 written with update_or_create keyed by natural keys (agency slug, user email, need title
 within its agency, need and specialist for a match). Running it twice leaves the same
 rows; rows of the plan's own objects that the plan no longer holds (a specialist's old
 skills or windows) are removed. Reserving matches never exceed a specialist's free
-capacity on any day, checked with marketplace.capacity as the plan is drawn.
+capacity on any day, checked with marketplace.matching.capacity as the plan is drawn.
 """
 
 import datetime as dt
@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.mfa import otpauth_uri, totp_device_demo
 from accounts.models import Agency, Role, User
 from accounts.validators import luhn_check_digit
-from marketplace.capacity import Window, min_free_percent, overcommitted_days
+from marketplace.matching.capacity import Window, min_free_percent, overcommitted_days
 from marketplace.models import (
     RESERVING_MATCH_STATUSES,
     Availability,
@@ -233,9 +233,8 @@ PAST_NEED_STATUSES = (MatchStatus.COMPLETED, *UnfilledReason.values)
 
 
 def anchor_day(today: dt.date) -> dt.date:
-    """The first Monday of the month after `today`: stable for a whole month of runs."""
-    first_next = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    return first_next + dt.timedelta(days=(7 - first_next.weekday()) % 7)
+    """The day the plan's offsets count from: the day it is seeded, whatever its weekday."""
+    return today
 
 
 def org_number(body: str) -> str:
@@ -513,8 +512,7 @@ class Planner:
             published_days_before_anchor=None,
             closed_days_before_anchor=None,
         )
-        # The anchor is up to five weeks ahead; every timestamp lies at least that far
-        # before it, so none of them is in the future.
+        # Every timestamp lies well before the anchor (today), so none is in the future.
         if status != NeedStatus.DRAFT:
             lead = (self.anchor - start).days if past else 0
             plan.published_days_before_anchor = max(lead, 40) + self.rng.randint(20, 40)

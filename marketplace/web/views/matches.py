@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accounts.models import User
+from marketplace.explanations import breakdown_in_words
 from marketplace.models import Match, MatchStatus
 from marketplace.permissions import (
     can_complete_match,
@@ -38,7 +39,6 @@ from marketplace.services.matches import (
 )
 from marketplace.services.matching_runs import matching_run_start
 from marketplace.web.cursor import query_without_cursor, web_keyset_page
-from marketplace.web.explain import breakdown_in_words
 from marketplace.web.forms import CompleteForm, DeclineForm, RejectForm
 from marketplace.web.service_messages import error_text, in_request_language
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.errors import Conflict, Forbidden, InvalidInput
+from marketplace.explanations import breakdown_in_words
 from marketplace.models import Need, NeedStatus
 from marketplace.permissions import can_create_need_for, can_manage_need, can_view_candidates
 from marketplace.selectors import dashboards
@@ -31,7 +32,6 @@ from marketplace.services.needs import (
     need_update,
 )
 from marketplace.web.cursor import PAGE_SIZE, query_without_cursor, web_keyset_page
-from marketplace.web.explain import breakdown_in_words
 from marketplace.web.forms import CloseNeedForm, NeedFilterForm, NeedForm, NeedSkillFormSet
 from marketplace.web.service_messages import error_text, in_request_language
 

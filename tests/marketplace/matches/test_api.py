@@ -346,3 +346,38 @@ def test_schema_documents_the_match_endpoints(client_for, world):
     assert {"409", "404", "403"} <= set(paths["/api/v1/matches/{id}/approve/"]["post"]["responses"])
     assert "400" in paths["/api/v1/matches/{id}/decline/"]["post"]["responses"]
     assert "/api/v1/audit-events/" in paths
+
+
+def test_nominating_a_specialist_who_lacks_a_required_skill_is_400_with_explains_reasons(
+    world, client_for
+):
+    skill = factories.SkillFactory(name="Kubernetes")
+    factories.NeedSkillFactory(need=world.need, skill=skill, min_level=4)
+    factories.SpecialistSkillFactory(specialist=world.specialist, skill=skill, level=2)
+    client = client_for(world.manager_a)
+    body = {"need": world.need.pk, "specialist": world.specialist.pk}
+
+    response = client.post("/api/v1/matches/", body, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    explained = client.get(
+        f"/api/v1/needs/{world.need.pk}/candidates/?explain={world.specialist.pk}",
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).json()
+    assert response.json()["specialist"] == [reason["text"] for reason in explained["reasons"]]
+    assert response.json()["specialist"] == ["Kubernetes at level 2, below the required 4"]
+    assert not Match.objects.filter(need=world.need).exists()
+
+
+def test_nominating_a_specialist_without_the_free_capacity_is_409_naming_the_day(world, client_for):
+    world.specialist.availabilities.update(capacity_percent=30)  # the need asks 40
+
+    response = client_for(world.manager_a).post(
+        "/api/v1/matches/",
+        {"need": world.need.pk, "specialist": world.specialist.pk},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 409
+    assert "only 30% free on" in response.json()["detail"]
+    assert "(the period asks 40%)" in response.json()["detail"]

@@ -7,7 +7,7 @@ from django.db import connections
 from django.utils import timezone
 
 from accounts.errors import Conflict
-from marketplace.capacity import Window, overcommitted_days
+from marketplace.matching.capacity import Window, overcommitted_days
 from marketplace.models import (
     RESERVING_MATCH_STATUSES,
     Match,

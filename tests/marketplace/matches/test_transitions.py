@@ -99,6 +99,9 @@ def test_need_allowing_own_agency_takes_own_specialist(world):
     world.need.allow_own_agency = True
     world.need.save()
     own = factories.SpecialistFactory(agency=world.agency_a)
+    factories.AvailabilityFactory(
+        specialist=own, start=factories.future(1), end=factories.future(365)
+    )
 
     match = match_nominate(actor=world.manager_a, need=world.need, specialist=own)
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import include, path
 from django.utils import timezone
 
-from marketplace.matching.loader import matching_index_invalidate
 from marketplace.models import Clearance, MatchStatus
+from marketplace.services.specialist_index import matching_index_invalidate
 from tests.factories import (
     AvailabilityFactory,
     CoordinatorFactory,

@@ -33,12 +33,12 @@ def row(specialist_id: int, **overrides) -> SpecialistRow:
 
 
 def ranking(rows, spec, weights=None) -> list[int]:
-    index = index_from_rows(rows, week0=MONDAY, regions=("AB", "C"))
+    index = index_from_rows(rows, day0=MONDAY, regions=("AB", "C"))
     return [c.specialist_id for c in shortlist(index, spec, limit=10, weights=weights)]
 
 
 def terms_of(rows, spec) -> dict[str, np.ndarray]:
-    index = index_from_rows(rows, week0=MONDAY, regions=("AB", "C"))
+    index = index_from_rows(rows, day0=MONDAY, regions=("AB", "C"))
     return score_rows(index, np.arange(len(rows)), spec, DEFAULT_WEIGHTS)[1]
 
 
@@ -105,7 +105,7 @@ def test_a_perfect_fit_scores_one_and_every_score_stays_in_unit_interval():
     spec = need(languages=("sv",), region="AB", nice=((DATA, 1),))
     perfect = row(1, skills=((CLOUD, 5), (DATA, 5)), region="AB")
     weak = row(2, languages=("en",), region="C", remote_ok=False, free=100)
-    index = index_from_rows([perfect, weak], week0=MONDAY, regions=("AB", "C"))
+    index = index_from_rows([perfect, weak], day0=MONDAY, regions=("AB", "C"))
     scores, _ = score_rows(index, np.array([0, 1]), spec, DEFAULT_WEIGHTS)
     assert scores[0] == pytest.approx(1.0)
     assert 0.0 <= scores[1] < 1.0
@@ -115,7 +115,7 @@ def test_score_is_the_weighted_sum_of_terms():
     spec = need(languages=("sv", "en"), region="AB")
     specialist = row(1, skills=((CLOUD, 4),), region="C", free=80)
     terms = terms_of([specialist], spec)
-    index = index_from_rows([specialist], week0=MONDAY, regions=("AB", "C"))
+    index = index_from_rows([specialist], day0=MONDAY, regions=("AB", "C"))
     score = score_rows(index, np.array([0]), spec, DEFAULT_WEIGHTS)[0][0]
     # S = 1/2 + 1/4·0.5 + 1/4·1, A = 40/80, L = 1/2, R = 1/2
     expected = 0.55 * 0.875 + 0.25 * 0.5 + 0.10 * 0.5 + 0.10 * 0.5

@@ -39,8 +39,13 @@ def test_a_need_without_skills_or_preferences_mentions_only_capacity():
 
 
 def test_exclusions_say_which_rule_and_by_how_much():
-    assert describe_exclusion(Exclusion(CAPACITY, {"free_percent": 20, "asked_percent": 40})) == (
-        "only 20% free in some week of the period, 40% asked"
+    capacity = Exclusion(
+        CAPACITY,
+        {"day": "2027-01-04", "free_on_day": 0, "free_percent": 0, "asked_percent": 20},
+    )
+    assert describe_exclusion(capacity) == "only 0% free on 2027-01-04 (the period asks 20%)"
+    assert describe_exclusion(capacity, format_date=lambda day: f"{day:%d %b %Y}") == (
+        "only 0% free on 04 Jan 2027 (the period asks 20%)"
     )
     assert describe_exclusion(Exclusion(MAX_SHARE, {"max_share": 30, "asked_percent": 40})) == (
         "lends at most 30% of their time, 40% asked"

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from accounts.errors import DomainError
-from marketplace import capacity
+from marketplace.matching import capacity
 from marketplace.models import Availability, Match, MatchStatus, Need, NeedStatus
 from marketplace.services.availability import availability_create, availability_update
 from marketplace.services.matches import match_approve

@@ -257,6 +257,10 @@ def test_invalid_sharing_values_are_400_naming_the_field(as_role, specialist, fi
 
 def test_lowering_max_share_below_reservations_is_409_naming_the_dates(world, as_role, specialist):
     need = factories.NeedFactory(agency=world.other, capacity_percent=60)
+    # Free = min(availability, max share) − reserved: the match fits 100 % availability.
+    factories.AvailabilityFactory(
+        specialist=specialist, start=need.start, end=need.end, capacity_percent=100
+    )
     factories.MatchFactory(need=need, specialist=specialist, status=MatchStatus.ACCEPTED)
 
     response = as_role("manager_own").patch(detail(specialist.pk), {"max_share_percent": 50})
@@ -269,6 +273,9 @@ def test_lowering_max_share_below_reservations_is_409_naming_the_dates(world, as
 
 def test_lowering_max_share_to_what_is_reserved_is_allowed(world, as_role, specialist):
     need = factories.NeedFactory(agency=world.other, capacity_percent=60)
+    factories.AvailabilityFactory(
+        specialist=specialist, start=need.start, end=need.end, capacity_percent=100
+    )
     factories.MatchFactory(need=need, specialist=specialist, status=MatchStatus.APPROVED)
 
     response = as_role("manager_own").patch(detail(specialist.pk), {"max_share_percent": 60})

@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from accounts.models import Agency, Role, User
 from accounts.validators import validate_org_number
-from marketplace.capacity import Window, min_free_percent, overcommitted_days
 from marketplace.management.commands.seed_demo import (
     ADMIN_EMAIL,
     DEMO_PASSWORD,
     anchor_day,
 )
+from marketplace.matching.capacity import Window, min_free_percent, overcommitted_days
 from marketplace.models import (
     RESERVING_MATCH_STATUSES,
     Availability,

@@ -45,6 +45,8 @@ def _draft(market: dict):
 
 def _nominate(client, market):
     other = factories.SpecialistFactory(agency=market["lender"])
+    # A nominee must pass the need's hard constraints, free capacity included.
+    factories.AvailabilityFactory(specialist=other, capacity_percent=100)
     return client.post("/api/v1/matches/", {"need": market["need"].pk, "specialist": other.pk})
 
 

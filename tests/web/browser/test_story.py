@@ -12,8 +12,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from marketplace.matching.loader import matching_index_invalidate
 from marketplace.models import Match, MatchStatus, Need, NeedStatus
+from marketplace.services.specialist_index import matching_index_invalidate
 from tests import factories
 
 # The live server needs committed data; the serialized rollback puts the seeded skill

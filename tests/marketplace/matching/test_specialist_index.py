@@ -6,17 +6,16 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
-from marketplace.capacity import Window, min_free_percent
-from marketplace.matching.loader import (
+from marketplace.matching.capacity import Window, min_free_percent
+from marketplace.models import MatchStatus, SpecialistSkill
+from marketplace.selectors.specialist_index import (
     build_specialist_index,
-    matching_index_invalidate,
     need_spec_from,
     patch_specialist_index,
     specialist_index,
 )
-from marketplace.matching.problem import monday_of
-from marketplace.models import MatchStatus, SpecialistSkill
 from marketplace.services.scoring import match_score_for
+from marketplace.services.specialist_index import matching_index_invalidate
 from tests.factories import (
     AvailabilityFactory,
     MatchFactory,
@@ -30,78 +29,76 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def week_start(weeks: int) -> dt.date:
-    return monday_of(timezone.localdate()) + dt.timedelta(weeks=weeks)
+def day(offset: int) -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=offset)
 
 
-def test_free_by_week_is_availability_capped_by_max_share_minus_reservations():
+def free_of(index, specialist, first: int, last: int) -> list[int]:
+    row = np.array([index.row_of[specialist.pk]])
+    return index.free_by_day(row, day(first), day(last))[0].tolist()
+
+
+def test_free_is_availability_capped_by_max_share_minus_reservations_day_by_day():
     specialist = SpecialistFactory(max_share_percent=60)
-    AvailabilityFactory(
-        specialist=specialist, start=week_start(1), end=week_start(10), capacity_percent=80
-    )
+    AvailabilityFactory(specialist=specialist, start=day(3), end=day(40), capacity_percent=80)
     MatchFactory(
         specialist=specialist,
         status=MatchStatus.APPROVED,
-        start=week_start(3),
-        end=week_start(4) - dt.timedelta(days=1),
+        start=day(10),
+        end=day(12),
         capacity_percent=20,
     )
     index = build_specialist_index(today=timezone.localdate())
-    free = index.free_by_week[index.row_of[specialist.pk]]
-    assert free[0] == 0  # before the window
-    assert free[2] == 60  # capped by max share
-    assert free[3] == 40  # the approved match reserves 20
-    assert free[9] == 60
+    assert index.day0 == timezone.localdate()
+    assert free_of(index, specialist, 0, 14) == [0] * 3 + [60] * 7 + [40] * 3 + [60] * 2
+    assert free_of(index, specialist, 40, 41) == [60, 0]
 
 
 def test_a_proposed_match_reserves_no_capacity():
     specialist = SpecialistFactory()
-    AvailabilityFactory(
-        specialist=specialist, start=week_start(1), end=week_start(10), capacity_percent=50
-    )
+    AvailabilityFactory(specialist=specialist, start=day(7), end=day(70), capacity_percent=50)
     MatchFactory(
         specialist=specialist,
         status=MatchStatus.PROPOSED,
-        start=week_start(2),
-        end=week_start(5),
+        start=day(14),
+        end=day(35),
         capacity_percent=50,
     )
     index = build_specialist_index(today=timezone.localdate())
-    assert index.free_by_week[index.row_of[specialist.pk], 3] == 50
+    assert free_of(index, specialist, 20, 20) == [50]
 
 
-def test_a_week_counts_at_its_worst_day():
+def test_days_outside_the_period_do_not_count_against_it():
     specialist = SpecialistFactory()
+    # Available from a Thursday to a Tuesday: a week model would refuse both weeks.
+    thursday = day(14 + (3 - day(14).weekday()) % 7)
     AvailabilityFactory(
         specialist=specialist,
-        start=week_start(2),
-        end=week_start(3) + dt.timedelta(days=3),  # ends on Thursday of week 3
+        start=thursday,
+        end=thursday + dt.timedelta(days=5),
         capacity_percent=50,
     )
     index = build_specialist_index(today=timezone.localdate())
-    free = index.free_by_week[index.row_of[specialist.pk]]
-    assert free[2] == 50
-    assert free[3] == 0
+    row = np.array([index.row_of[specialist.pk]])
+    period = (thursday, thursday + dt.timedelta(days=5))
+    assert index.min_free(row, *period)[0] == 50
+    assert index.min_free(row, thursday - dt.timedelta(days=1), period[1])[0] == 0
+    assert index.min_free(row, thursday, period[1] + dt.timedelta(days=1))[0] == 0
 
 
 def test_index_agrees_with_the_day_by_day_capacity_rule():
     specialist = SpecialistFactory(max_share_percent=70)
-    windows = [(1, 6, 40), (4, 9, 50)]
+    windows = [(5, 30, 40), (31, 60, 50)]
     for first, last, percent in windows:
         AvailabilityFactory(
-            specialist=specialist,
-            start=week_start(first),
-            end=week_start(last) - dt.timedelta(days=1),
-            capacity_percent=percent,
+            specialist=specialist, start=day(first), end=day(last), capacity_percent=percent
         )
     index = build_specialist_index(today=timezone.localdate())
-    start, end = week_start(2), week_start(8) - dt.timedelta(days=1)
+    start, end = day(9), day(50)
     exact = min_free_percent(
         start=start,
         end=end,
-        availability=[
-            Window(week_start(f), week_start(t) - dt.timedelta(days=1), p) for f, t, p in windows
-        ],
+        availability=[Window(day(f), day(t), p) for f, t, p in windows],
         reservations=[],
         max_share_percent=70,
     )
@@ -200,8 +197,10 @@ def rows_equal(left, right, specialist_id: int) -> bool:
             "language_mask",
             "region",
             "remote_ok",
-            "free_by_week",
         )
+    ) and np.array_equal(
+        left.free_by_day(np.array([a]), left.day0, left.day0 + dt.timedelta(days=800)),
+        right.free_by_day(np.array([b]), right.day0, right.day0 + dt.timedelta(days=800)),
     )
 
 
@@ -236,7 +235,7 @@ def test_a_deleted_specialist_drops_out_of_a_patched_index():
     patched = specialist_index()
     row = patched.row_of[leaving_id]
     assert not patched.shareable[row]
-    assert patched.free_by_week[row].max() == 0
+    assert patched.free_by_day(np.array([row]), day(0), day(400)).max() == 0
 
 
 def test_a_new_skill_on_a_targeted_change_falls_back_to_a_full_rebuild():

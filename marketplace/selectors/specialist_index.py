@@ -1,11 +1,12 @@
-"""The Django side of matching: database rows in, `SpecialistIndex` and `NeedSpec` out.
+"""The specialist index from the database: rows in, `SpecialistIndex` and `NeedSpec` out.
 
 The index for every specialist is built in one pass of five bulk queries (specialists,
 their skill levels, skill names, availability windows, reserving matches) and kept warm
 in this process. Its freshness is a version number in Django's cache, shared by every
-process: `matching_index_invalidate()` bumps it after a write to specialists, skills,
-availability or reserving matches, and the next reader rebuilds. The key also carries
-today's date, since expired clearances and the first week move with it.
+process: `marketplace.services.specialist_index.matching_index_invalidate()` bumps it
+after a write to specialists, skills, availability or reserving matches, and the next
+reader patches the changed rows or rebuilds. The key also carries today's date, since
+expired clearances and the first day (`day0`) move with it.
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ from datetime import date
 
 import numpy as np
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from marketplace.matching.problem import NeedSpec, SpecialistIndex, monday_of
+from marketplace.matching.capacity import replace_rows, segments_from_windows
+from marketplace.matching.problem import NeedSpec, SpecialistIndex
 from marketplace.models import (
     RESERVING_MATCH_STATUSES,
     Availability,
@@ -39,60 +39,9 @@ CHANGE_TTL_SECONDS = 24 * 3600
 FULL_REBUILD = "*"
 # Further behind than this, a reader rebuilds rather than replaying the changes.
 MAX_PATCH_VERSIONS = 200
-# Availability recorded further ahead than this is ignored (counted as none).
-MAX_HORIZON_WEEKS = 156
-# Rows per block when turning availability windows into daily capacity.
-_BLOCK_ROWS = 4096
 
 _lock = threading.Lock()
 _warm: tuple[tuple[int, date], SpecialistIndex] | None = None
-
-
-def _bump(specialist_ids: list[int] | None) -> None:
-    # A fresh key starts at the clock, so a version lost from the cache is never reused.
-    cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-    try:
-        version = cache.incr(VERSION_KEY)
-    except ValueError:  # evicted between add and incr: readers rebuild in full
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
-        return
-    change = FULL_REBUILD if specialist_ids is None else specialist_ids
-    cache.set(CHANGE_KEY.format(version=version), change, timeout=CHANGE_TTL_SECONDS)
-
-
-def matching_index_invalidate(*, specialist_ids: Iterable[int] | None = None) -> None:
-    """Mark the specialist index stale in every process.
-
-    Call after any write to specialists, their skills, availability or a match's status.
-    With `specialist_ids`, readers reload just those specialists' rows (milliseconds);
-    without, they rebuild the whole index (seconds at 100,000 specialists). Bumps now, so
-    this request sees its own write, and again after commit, so a process that reloaded
-    in between, before the write was visible, reloads once more.
-    """
-    ids = None if specialist_ids is None else sorted({int(i) for i in specialist_ids})
-    _bump(ids)
-    transaction.on_commit(lambda: _bump(ids))
-
-
-def _invalidate_on_change(sender, instance, **kwargs) -> None:
-    if isinstance(instance, Specialist):
-        matching_index_invalidate(specialist_ids=[instance.pk])
-    elif isinstance(instance, SpecialistSkill | Availability | Match):
-        matching_index_invalidate(specialist_ids=[instance.specialist_id])
-    else:
-        matching_index_invalidate()
-
-
-def connect_invalidation_signals() -> None:
-    """Safety net for writes outside the services (admin, factories, shell).
-
-    Bulk updates bypass signals, so services still call `matching_index_invalidate()`.
-    """
-    for model in (Specialist, SpecialistSkill, Availability, Match, Skill):
-        for signal in (post_save, post_delete):
-            signal.connect(
-                _invalidate_on_change, sender=model, dispatch_uid=f"matching_index_{model.__name__}"
-            )
 
 
 def current_version() -> int:
@@ -138,7 +87,7 @@ def specialist_index(*, today: date | None = None) -> SpecialistIndex:
 
 
 class _LayoutChanged(Exception):
-    """A reloaded row needs a skill, language or week the warm index has no column for."""
+    """A reloaded row needs a skill or language the warm index has no column for."""
 
 
 def patch_specialist_index(
@@ -148,9 +97,9 @@ def patch_specialist_index(
 
     New specialists are appended; deleted ones stay as rows that pass no constraint
     (unshareable, nothing free). None when the columns no longer fit (a new skill or
-    language, availability past the horizon): then rebuild in full.
+    language) or the day has changed: then rebuild in full.
     """
-    if index.week0 != monday_of(today):
+    if index.day0 != today:
         return None
     try:
         part = build_specialist_index(today=today, specialist_ids=specialist_ids, layout=index)
@@ -176,11 +125,17 @@ def patch_specialist_index(
     patched.ids[[row_of[sid] for sid in new_ids]] = new_ids
     gone = [row_of[sid] for sid in specialist_ids if sid in row_of and sid not in part.row_of]
     patched.shareable[gone] = False
-    patched.free_by_week[gone] = 0
     source = np.array([part.row_of[sid] for sid in part.ids.tolist()], dtype=np.int64)
     target = np.array([row_of[sid] for sid in part.ids.tolist()], dtype=np.int64)
     for name in arrays:
         getattr(patched, name)[target] = getattr(part, name)[source]
+    # part's rows are in id order, as `source` is; gone rows get a row with nothing free.
+    nothing = segments_from_windows(
+        availability=np.zeros((0, 4)), reservations=np.zeros((0, 4)), max_share=np.zeros(len(gone))
+    )
+    patched.free = replace_rows(
+        replace_rows(index.free, target, part.free), np.array(gone, dtype=np.int64), nothing
+    )
     return patched
 
 
@@ -191,57 +146,15 @@ def _as_array(rows: list[tuple], columns: int, dtype=np.int64) -> np.ndarray:
 
 
 def _day_windows(
-    entries: Iterable[tuple[int, date, date, int]], row_of: dict[int, int], day0: int, days: int
+    entries: Iterable[tuple[int, date, date, int]], row_of: dict[int, int], day0: int
 ) -> np.ndarray:
-    """(row, first day, last day, percent) per window, clipped to [day0, day0 + days)."""
+    """(row, first day, last day, percent) per window, days counted from day0."""
     out = [
-        (row_of[sid], max(start.toordinal() - day0, 0), min(end.toordinal() - day0, days - 1), pct)
+        (row_of[sid], start.toordinal() - day0, end.toordinal() - day0, pct)
         for sid, start, end, pct in entries
         if sid in row_of
     ]
-    windows = _as_array(out, 4)
-    return windows[windows[:, 1] <= windows[:, 2]] if len(windows) else windows
-
-
-def _daily(
-    windows: np.ndarray, first_row: int, n_rows: int, days: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Sum of window percents per day, for the rows of [first_row, first_row + n_rows)
-    that have any window: (their offsets in the block, int16 array rows × days)."""
-    width = days + 1
-    block = windows[(windows[:, 0] >= first_row) & (windows[:, 0] < first_row + n_rows)]
-    local, compact = np.unique(block[:, 0] - first_row, return_inverse=True)
-    diff = np.bincount(
-        np.concatenate([compact * width + block[:, 1], compact * width + block[:, 2] + 1]),
-        weights=np.concatenate([block[:, 3], -block[:, 3]]),
-        minlength=len(local) * width,
-    ).reshape(len(local), width)
-    return local, np.cumsum(diff.astype(np.int16), axis=1, dtype=np.int16)[:, :days]
-
-
-def free_by_week_from(
-    *,
-    availability: np.ndarray,
-    reservations: np.ndarray,
-    max_share: np.ndarray,
-    n_weeks: int,
-) -> np.ndarray:
-    """Weekly minimum of min(availability, max share) − reserved, per row.
-
-    `availability` and `reservations` hold (row, first day, last day, percent) with days
-    counted from the index's `week0`.
-    """
-    n, days = len(max_share), n_weeks * 7
-    result = np.zeros((n, n_weeks), dtype=np.int16)
-    for first in range(0, n, _BLOCK_ROWS):
-        rows = min(_BLOCK_ROWS, n - first)
-        free = np.zeros((rows, days), dtype=np.int16)
-        local, available = _daily(availability, first, rows, days)
-        free[local] = np.minimum(available, max_share[first + local, None])
-        local, reserved = _daily(reservations, first, rows, days)
-        free[local] -= reserved
-        result[first : first + rows] = free.reshape(rows, n_weeks, 7).min(axis=2)
-    return result
+    return _as_array(out, 4)
 
 
 def _of(model, specialist_ids: Iterable[int] | None):
@@ -258,10 +171,9 @@ def build_specialist_index(
 ) -> SpecialistIndex:
     """Every specialist (or the given ones) as index rows, from five bulk queries.
 
-    With `layout`, the rows use its skill columns, language bits and weeks (for
-    patching it) and `_LayoutChanged` is raised when they do not fit.
+    With `layout`, the rows use its skill columns and language bits (for patching it)
+    and `_LayoutChanged` is raised when they do not fit.
     """
-    week0 = monday_of(today)
     chosen = Specialist.objects.all()
     if specialist_ids is not None:
         specialist_ids = list(specialist_ids)
@@ -325,31 +237,24 @@ def build_specialist_index(
         known = ids[rows] == levels[:, 0] if n else np.zeros(len(levels), dtype=bool)
         skill_levels[rows[known], column_of[levels[known, 1]]] = levels[known, 2]
 
-    windows = list(
+    windows = (
         _of(Availability, specialist_ids)
-        .filter(end__gte=week0)
+        .filter(end__gte=today)
         .order_by()
         .values_list("specialist_id", "start", "end", "capacity_percent")
     )
-    last_day = max((w[2] for w in windows), default=week0)
-    n_weeks = min(max((last_day - week0).days // 7 + 1, 1), MAX_HORIZON_WEEKS)
-    if layout is not None:
-        if layout.n_weeks < n_weeks:
-            raise _LayoutChanged
-        n_weeks = layout.n_weeks
-    day0 = week0.toordinal()
     reservations = (
         _of(Match, specialist_ids)
-        .filter(status__in=RESERVING_MATCH_STATUSES, end__gte=week0)
+        .filter(status__in=RESERVING_MATCH_STATUSES, end__gte=today)
         .order_by()
         .values_list("specialist_id", "start", "end", "capacity_percent")
     )
     max_share = np.fromiter((s[5] for s in specialists), dtype=np.int16, count=n)
-    free_by_week = free_by_week_from(
-        availability=_day_windows(windows, row_of, day0, n_weeks * 7),
-        reservations=_day_windows(reservations, row_of, day0, n_weeks * 7),
+    day0 = today.toordinal()
+    free = segments_from_windows(
+        availability=_day_windows(windows, row_of, day0),
+        reservations=_day_windows(reservations, row_of, day0),
         max_share=max_share,
-        n_weeks=n_weeks,
     )
 
     return SpecialistIndex(
@@ -369,8 +274,8 @@ def build_specialist_index(
         region=np.fromiter((region_number.get(s[7], 0) for s in specialists), np.int16, n),
         region_codes=region_codes,
         remote_ok=np.fromiter((s[8] for s in specialists), dtype=bool, count=n),
-        week0=week0,
-        free_by_week=free_by_week,
+        day0=today,
+        free=free,
         row_of=row_of,
         skill_names=skill_names,
     )
