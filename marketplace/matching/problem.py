@@ -101,6 +101,18 @@ class SpecialistIndex:
             return np.zeros(len(rows), dtype=np.int16)
         return self.free_by_week[rows, first:last].min(axis=1)
 
+    # TEMPORARY (issue 17, m17b): m17a's day-level index replaces this; drop at merge.
+    @property
+    def day0(self) -> date:
+        return self.week0
+
+    def free_by_day(self, rows: np.ndarray, first: date, last: date) -> np.ndarray:
+        day = np.arange((first - self.week0).days, (last - self.week0).days + 1)
+        inside = (day >= 0) & (day < 7 * self.n_weeks)
+        out = np.zeros((len(rows), day.shape[0]), dtype=np.int16)
+        out[:, inside] = self.free_by_week[np.asarray(rows)[:, None], day[inside] // 7]
+        return out
+
     def languages_of(self, row: int) -> list[str]:
         mask = int(self.language_mask[row])
         return [code for code, bit in self.language_bit.items() if mask >> bit & 1]
