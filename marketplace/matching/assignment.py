@@ -79,6 +79,11 @@ FIRST_PAIRS_EXTRA = 3
 # HiGHS solves to 1e-7 dual feasibility, so smaller values are rounding noise.
 RC_TOLERANCE = 1e-6
 MAX_PRICING_ROUNDS = 100
+# Column generation stops once all that the pairs outside the model could add to the LP,
+# Σ_{p outside} max(rc_p, 0), is below this: the bound from those duals is then within
+# it of the LP optimum, and the proof step still counts every pair with rc_p > 0 as one
+# that could improve. (Degenerate LPs otherwise go on adding a few pairs a round.)
+PRICING_SLACK = 1e-3
 # Pairs of one need added per pricing round: the best by reduced cost.
 ADDED_PER_NEED = 2
 # Levels t of the cover rows (see build_model).
@@ -149,7 +154,8 @@ class AssignmentResult:
 
 @dataclass(frozen=True)
 class AssignmentModel:
-    """A MIP in solver form over some pairs (`columns`) of a problem, with its rows."""
+    """A MIP over some pairs (`columns`) of a problem: every row as Σ a·x ≤ b_upper, and
+    for the fairness rows the chain that HiGHS gets in their place (see `_Chain`)."""
 
     columns: np.ndarray  # pair indices, ascending
     c: np.ndarray  # −score of each column (HiGHS minimises)
@@ -164,13 +170,24 @@ class AssignmentModel:
     # The limit of the capacity row a cover row stems from (its members ask more than
     # row_share/(t+1)); the row's own limit for other rows.
     row_share: np.ndarray
+    chain: _Chain | None = None
+    row_chained: np.ndarray | None = None  # per row: its z in the chain, or −1
 
     @property
     def n_columns(self) -> int:
         return int(self.columns.shape[0])
 
+    def plain_rows(self, *, chained: bool = True) -> np.ndarray:
+        """The rows HiGHS gets as rows (with `chained`, the others through the chain)."""
+        if self.row_chained is None or not chained:
+            return np.ones(self.a.shape[0], dtype=bool)
+        return self.row_chained < 0
+
     @property
     def stats(self) -> dict:
+        plain = self.plain_rows()
+        chain_rows = 0 if self.chain is None else self.chain.n_rows
+        chain_nonzeros = 0 if self.chain is None else int(self.chain.entry_row.shape[0])
         return {
             "columns": int(self.columns.shape[0]),
             "rows": int(self.a.shape[0]),
@@ -178,7 +195,10 @@ class AssignmentModel:
             "capacity_rows": int((self.row_kind == CAPACITY).sum()),
             "fairness_rows": int((self.row_kind == FAIRNESS).sum()),
             "cover_rows": int((self.row_kind >= COVER).sum()),
+            "chain_rows": chain_rows,
             "nonzeros": int(self.a.nnz),
+            # What HiGHS gets for the LP relaxation: the plain rows and the chain.
+            "lp_nonzeros": int(np.diff(self.a.indptr)[plain].sum()) + chain_nonzeros,
         }
 
 
@@ -227,28 +247,44 @@ class _Rows:
         return int(self.limit.shape[0])
 
 
-def _interval_rows(
+@dataclass(frozen=True)
+class _Intervals:
+    """The elementary intervals of each owner's columns (see `_intervals`)."""
+
+    points: np.ndarray  # owner·span + day where some column starts or ends (+1), sorted
+    span: int
+    i_first: np.ndarray  # per column: the point where it starts
+    i_end: np.ndarray  # per column: the point just after its last day
+    column: np.ndarray  # entries (column, interval): each interval the column spans
+    interval: np.ndarray
+    limit: np.ndarray  # per point: the owner's smallest value over the interval it starts
+    day: np.ndarray  # per point: the first day that value is reached
+    keep: np.ndarray  # per point: the interval's row binds and no other row implies it
+
+    @property
+    def owner(self) -> np.ndarray:
+        return self.points // self.span
+
+
+def _intervals(
     owner: np.ndarray,
     first: np.ndarray,
     last: np.ndarray,
     weight: np.ndarray,
     steps: DaySteps,
-) -> _Rows:
-    """The binding, undominated rows Σ weight·x ≤ steps_owner(day) of the given columns.
+) -> _Intervals:
+    """Each owner's columns cut into elementary intervals, and which intervals need a row.
 
     Column k belongs to `owner[k]` and is active on first[k] ≤ day ≤ last[k]. Each
     owner's columns cut time into elementary intervals (between consecutive first days
-    and last days + 1), over which the active set is constant; each gives one row,
-    limited by the smallest value of the owner's function on its days. Kept are rows
-    whose columns do not all fit, and of rows with nested column sets only those no
-    superset row implies (see the module docstring).
+    and last days + 1), over which the active set is constant; each could give one row
+    Σ weight·x ≤ limit, the limit being the smallest value of the owner's function on
+    its days. Kept are rows whose columns do not all fit, and of rows with nested column
+    sets only those no superset row implies (see the module docstring).
     """
-    n = int(owner.shape[0])
-    if n == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return _Rows(empty, empty, np.zeros(0), np.zeros(0), empty, empty)
     owner = owner.astype(np.int64)
-    span = int(last.max()) + 2
+    n = int(owner.shape[0])
+    span = int(last.max(initial=0)) + 2
     start_key = owner * span + first
     end_key = owner * span + last + 1
     points = np.unique(np.concatenate([start_key, end_key]))
@@ -269,41 +305,122 @@ def _interval_rows(
     earliest_end = np.full(n_points, n_points, dtype=np.int64)
     np.minimum.at(earliest_end, interval, i_end[column])
     used = np.flatnonzero(count)
-    interval_owner = points[used] // span
-    a = points[used] % span
-    b = points[used + 1] % span - 1
-    limit, day = steps.min_over(interval_owner, a, b)
     limits = np.zeros(n_points, dtype=np.int64)
-    limits[used] = limit
     days = np.zeros(n_points, dtype=np.int64)
-    days[used] = day
+    limits[used], days[used] = steps.min_over(
+        points[used] // span, points[used] % span, points[used + 1] % span - 1
+    )
 
     # An interval is implied by another of the set range when that one has a smaller
     # limit, or the same limit and more columns, or the same of both and comes first:
     # one packed key orders them so, and an interval stays when it is its range's least.
-    offset = int(max(-limits.min(), 0))
+    offset = int(max(-limits.min(initial=0), 0))
     owner_start = np.searchsorted(points, (points // span) * span)
     key = (
         ((limits + offset) << 44)
-        | ((count.max() - count) << 24)
+        | ((count.max(initial=0) - count) << 24)
         | (np.arange(n_points) - owner_start)
     )
     bounds = np.empty(2 * used.shape[0], dtype=np.int64)
     bounds[0::2], bounds[1::2] = latest_first[used], earliest_end[used]
-    least = np.minimum.reduceat(np.append(key, 0), bounds)[0::2]
+    least = np.minimum.reduceat(np.append(key, 0), bounds)[0::2] if used.shape[0] else used
     keep = np.zeros(n_points, dtype=bool)
     keep[used] = (least == key[used]) & (total[used] > limits[used] + 1e-9)
+    return _Intervals(
+        points=points,
+        span=span,
+        i_first=i_first,
+        i_end=i_end,
+        column=column,
+        interval=interval,
+        limit=limits,
+        day=days,
+        keep=keep,
+    )
 
-    row_of = np.cumsum(keep) - 1
-    kept = keep[interval]
-    rows = np.flatnonzero(keep)
+
+def _interval_rows(found: _Intervals, weight: np.ndarray) -> _Rows:
+    """The kept intervals as rows Σ weight·x ≤ limit."""
+    row_of = np.cumsum(found.keep) - 1
+    kept = found.keep[found.interval]
+    rows = np.flatnonzero(found.keep)
     return _Rows(
-        entry_column=column[kept],
-        entry_row=row_of[interval[kept]],
-        entry_weight=weight[column[kept]].astype(np.float64),
-        limit=limits[rows].astype(np.float64),
-        owner=points[rows] // span,
-        day=days[rows],
+        entry_column=found.column[kept],
+        entry_row=row_of[found.interval[kept]],
+        entry_weight=weight[found.column[kept]].astype(np.float64),
+        limit=found.limit[rows].astype(np.float64),
+        owner=found.owner[rows],
+        day=found.day[rows],
+    )
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """Counting rows Σ x ≤ limit written as a chain, for owners with many columns.
+
+    For each interval j of an owner a variable z_j = Σ_{columns active in j} x, defined
+    by the equalities z_j − z_{j−1} − Σ_{columns starting at j} x + Σ_{ending before j} x
+    = 0, each column in two of them instead of every interval it spans; a kept interval
+    bounds its z_j by its limit. The bound's dual is the row's dual.
+    """
+
+    entry_row: np.ndarray  # over the chain's equalities
+    entry_column: np.ndarray  # < n: a pair column; ≥ n: n + the z variable
+    entry_value: np.ndarray
+    n_rows: int
+    aux_upper: np.ndarray  # per z: its limit, or +inf where no row is kept
+    aux_owner: np.ndarray
+    aux_day: np.ndarray
+    aux_bounded: np.ndarray  # per z: a kept interval
+    membership: sp.csr_array  # (z × columns): 1 where the column is active in z's interval
+
+
+def _chain(found: _Intervals, n_columns: int) -> _Chain:
+    """The chain of every owner with a kept interval (see `_Chain`)."""
+    owners = np.unique(found.owner[found.keep])
+    in_chain = np.isin(found.owner, owners)
+    # Intervals are the points but each owner's last one (where nothing is active).
+    is_last = np.r_[found.owner[1:] != found.owner[:-1], True]
+    has_z = in_chain & ~is_last
+    z_of = np.cumsum(has_z) - 1
+    n_z = int(has_z.sum())
+    chained = in_chain[found.i_first]
+    cols = np.flatnonzero(chained)
+    starts = z_of[found.i_first[cols]]
+    ends_inside = has_z[found.i_end[cols]]
+    ends = z_of[found.i_end[cols[ends_inside]]]
+    z = np.flatnonzero(has_z)
+    follows = has_z[np.minimum(z + 1, found.points.shape[0] - 1)] & (z + 1 < found.points.shape[0])
+    entry_row = np.concatenate([starts, ends, z_of[z], z_of[z[follows] + 1]])
+    entry_column = np.concatenate(
+        [cols, cols[ends_inside], n_columns + z_of[z], n_columns + z_of[z[follows]]]
+    )
+    entry_value = np.concatenate(
+        [
+            -np.ones(cols.shape[0]),
+            np.ones(int(ends_inside.sum())),
+            np.ones(n_z),
+            -np.ones(int(follows.sum())),
+        ]
+    )
+    bounded = found.keep[z]
+    member = has_z[found.interval]
+    return _Chain(
+        entry_row=entry_row,
+        entry_column=entry_column,
+        entry_value=entry_value,
+        n_rows=n_z,
+        aux_upper=np.where(bounded, found.limit[z].astype(np.float64), np.inf),
+        aux_owner=found.owner[z],
+        aux_day=found.day[z],
+        aux_bounded=bounded,
+        membership=sp.csr_array(
+            (
+                np.ones(int(member.sum())),
+                (z_of[found.interval[member]], found.column[member]),
+            ),
+            shape=(n_z, n_columns),
+        ),
     )
 
 
@@ -389,7 +506,7 @@ def build_model(
     percent = problem.pair_percent[columns].astype(np.float64)
     if n_cols and (percent > problem.free.min_over(spec, first, last)[0]).any():
         raise AssignmentError("a pair asks for more than its specialist's free capacity")
-    capacity = _interval_rows(spec, first, last, percent, problem.free)
+    capacity = _interval_rows(_intervals(spec, first, last, percent, problem.free), percent)
     add(capacity, CAPACITY)
 
     # Cover rows, implied by the capacity rows for 0/1 choices but not for fractions:
@@ -398,12 +515,21 @@ def build_model(
     for t in COVER_LEVELS if covers else ():
         add(_cover_rows(capacity, t), COVER + t - 1)
 
+    chain = None
+    row_chained = np.full(n_rows, -1, dtype=np.int64)
     if problem.agency_cap is not None and problem.specialist_agency is not None:
         agency = problem.specialist_agency.astype(np.int64)[spec]
-        add(
-            _interval_rows(agency, first, last, np.ones(n_cols), problem.agency_cap),
-            FAIRNESS,
-        )
+        ones = np.ones(n_cols)
+        found = _intervals(agency, first, last, ones, problem.agency_cap)
+        fairness = _interval_rows(found, ones)
+        add(fairness, FAIRNESS)
+        if fairness.n_rows:
+            # An agency's rows each hold most of its pairs: as a chain, every pair is in
+            # two rows instead of one per interval it spans.
+            chain = _chain(found, n_cols)
+            row_chained = np.r_[row_chained, np.flatnonzero(chain.aux_bounded)]
+        else:
+            row_chained = np.r_[row_chained, np.full(fairness.n_rows, -1, dtype=np.int64)]
 
     def joined(k: int, dtype) -> np.ndarray:
         return np.concatenate([part[k] for part in parts]).astype(dtype, copy=False)
@@ -421,33 +547,64 @@ def build_model(
         row_key=joined(5, np.int64),
         row_day=joined(6, np.int64),
         row_share=joined(7, np.float64),
+        chain=chain,
+        row_chained=row_chained,
     )
 
 
 # Solving ----------------------------------------------------------------------------------
 
 
-def _highs(model: AssignmentModel, *, time_limit: float, integer: bool) -> highspy.Highs:
-    """A HiGHS instance holding the model, quiet and single-threaded."""
+def _highs(
+    model: AssignmentModel,
+    *,
+    time_limit: float,
+    integer: bool,
+    rows: np.ndarray | None = None,
+) -> highspy.Highs:
+    """A HiGHS instance holding the model, quiet and single-threaded.
+
+    The LP relaxation gets the fairness rows as the chain (columns: the pairs, then the
+    chain's z variables; rows: the plain rows, then the chain's equalities), which makes
+    it several times sparser and faster; the MIP gets them as rows, on which HiGHS's
+    presolve, cuts and propagation work far better than through the z variables. With
+    `rows` (a mask), the MIP gets only those rows: a relaxation.
+    """
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("time_limit", max(float(time_limit), 0.0))
     highs.setOptionValue("threads", 1)
+    n = model.c.shape[0]
+    plain = model.plain_rows(chained=not integer)
+    if rows is not None:
+        plain = plain & rows
+    a = model.a[plain]
+    chain = None if integer else model.chain
+    n_aux = 0 if chain is None else chain.aux_upper.shape[0]
+    n_chain = 0 if chain is None else chain.n_rows
+    a = sp.hstack([a, sp.csr_array((a.shape[0], n_aux))], format="csr")
+    if chain is not None:
+        chained = sp.csr_array(
+            (chain.entry_value, (chain.entry_row, chain.entry_column)), shape=(n_chain, n + n_aux)
+        )
+        a = sp.vstack([a, chained], format="csr")
+    m = a.shape[0]
     lp = highspy.HighsLp()
-    n, m = model.c.shape[0], model.a.shape[0]
-    lp.num_col_, lp.num_row_ = n, m
-    lp.col_cost_ = model.c
-    lp.col_lower_ = np.zeros(n)
-    lp.col_upper_ = np.ones(n)
-    lp.row_lower_ = np.full(m, -highspy.kHighsInf)
-    lp.row_upper_ = model.b_upper
-    csc = model.a.tocsc()
+    lp.num_col_, lp.num_row_ = n + n_aux, m
+    lp.col_cost_ = np.r_[model.c, np.zeros(n_aux)]
+    lp.col_lower_ = np.r_[np.zeros(n), np.full(n_aux, -highspy.kHighsInf)]
+    lp.col_upper_ = np.r_[np.ones(n), np.full(n_aux, highspy.kHighsInf)]
+    if chain is not None:
+        lp.col_upper_ = np.r_[np.ones(n), np.minimum(chain.aux_upper, highspy.kHighsInf)]
+    lp.row_lower_ = np.r_[np.full(int(plain.sum()), -highspy.kHighsInf), np.zeros(n_chain)]
+    lp.row_upper_ = np.r_[model.b_upper[plain], np.zeros(n_chain)]
+    csc = a.tocsc()
     csc.sort_indices()
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = csc.indptr.astype(np.int32)
     lp.a_matrix_.index_ = csc.indices.astype(np.int32)
     lp.a_matrix_.value_ = csc.data.astype(np.float64)
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, m
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n + n_aux, m
     if integer:
         lp.integrality_ = [highspy.HighsVarType.kInteger] * n
         highs.setOptionValue("mip_rel_gap", MIP_REL_GAP)
@@ -460,17 +617,36 @@ def _highs(model: AssignmentModel, *, time_limit: float, integer: bool) -> highs
     return highs
 
 
+def _duals(model: AssignmentModel, solution: highspy.HighsSolution) -> np.ndarray:
+    """y ≥ 0 per row of the model: a plain row's dual, or the dual of its z's bound."""
+    y = np.zeros(model.a.shape[0])
+    plain = model.plain_rows()
+    n_plain = int(plain.sum())
+    y[plain] = -np.asarray(solution.row_dual)[:n_plain]
+    if model.chain is not None:
+        n = model.c.shape[0]
+        col_dual = np.asarray(solution.col_dual)
+        y[~plain] = -col_dual[n + model.row_chained[~plain]]
+    return np.maximum(y, 0.0)
+
+
 def solve_model(
-    model: AssignmentModel, *, time_limit: float, start: np.ndarray | None = None
+    model: AssignmentModel,
+    *,
+    time_limit: float,
+    start: np.ndarray | None = None,
+    rows: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict]:
     """Call HiGHS's MIP on a built model: the 0/1 vector over its columns, and figures.
 
     `start` (0/1 over the columns), when given, must be feasible; HiGHS starts from it,
-    so the answer is never worse. Raises AssignmentError when HiGHS ends without a
-    solution (e.g. the time limit struck before it found one) or fails.
+    so the answer is never worse. With `rows` (a mask), only those rows are imposed: the
+    answer may break the others, and the bound holds for the model. Raises
+    AssignmentError when HiGHS ends without a solution (e.g. the time limit struck
+    before it found one) or fails.
     """
     started = time.perf_counter()
-    highs = _highs(model, time_limit=time_limit, integer=True)
+    highs = _highs(model, time_limit=time_limit, integer=True, rows=rows)
     if start is not None:
         solution = highspy.HighsSolution()
         solution.col_value = start.astype(np.float64)
@@ -486,7 +662,7 @@ def solve_model(
     if not has_solution:
         raise AssignmentError("the solver returned no solution: the time limit struck first")
     dual = info.mip_dual_bound
-    return np.asarray(solution.col_value) > 0.5, {
+    return np.asarray(solution.col_value)[: model.n_columns] > 0.5, {
         "status": "optimal" if status == highspy.HighsModelStatus.kOptimal else "time_limit",
         "dual_bound": None if not np.isfinite(dual) else -float(dual),
         "seconds": seconds,
@@ -505,9 +681,9 @@ def solve_lp(
     if status != highspy.HighsModelStatus.kOptimal:
         raise AssignmentError(f"the LP relaxation failed: {highs.modelStatusToString(status)}")
     solution = highs.getSolution()
-    duals = -np.asarray(solution.row_dual) if model.a.shape[0] else np.zeros(0)
     value = -float(highs.getInfo().objective_function_value)
-    return value, np.maximum(duals, 0.0), np.asarray(solution.col_value), seconds
+    x = np.asarray(solution.col_value)[: model.n_columns]
+    return value, _duals(model, solution), x, seconds
 
 
 def _window_sums(
@@ -670,18 +846,28 @@ def _cluster_bound(
         return None
     needs = np.unique(problem.pair_need[fractional])
     specialists = np.unique(problem.pair_specialist[fractional])
+    fair = problem.specialist_agency is not None and problem.agency_cap is not None
+    agency_of_pair = (
+        problem.specialist_agency[problem.pair_specialist] if fair else np.zeros(0, np.int64)
+    )
+    agencies = np.unique(agency_of_pair[fractional]) if fair else np.zeros(0, np.int64)
     kind, key = model.row_kind, model.row_key
-    kept_rows = ((kind == NEED) & np.isin(key, needs)) | (
-        ((kind == CAPACITY) | (kind >= COVER)) & np.isin(key, specialists)
+    kept_rows = (
+        ((kind == NEED) & np.isin(key, needs))
+        | (((kind == CAPACITY) | (kind >= COVER)) & np.isin(key, specialists))
+        | ((kind == FAIRNESS) & np.isin(key, agencies))
     )
     priced_y = np.where(kept_rows, 0.0, y)
     penalty = reduced_costs(problem, model, priced_y)
     touches = np.isin(problem.pair_need, needs) | np.isin(problem.pair_specialist, specialists)
+    if fair:
+        touches |= np.isin(agency_of_pair, agencies)
     pairs = np.flatnonzero(touches & (penalty > RC_TOLERANCE))
-    # The cluster's MIP: its needs keep their headcount and its specialists their free
-    # capacity on every day; a pair of any other specialist gets a specialist of its own
-    # with room to spare, and any other need a headcount that never binds, so no row of
-    # theirs is built.
+    # The cluster's MIP: its needs keep their headcount, its specialists their free
+    # capacity and its agencies their cap on every day; a pair of any other specialist
+    # gets a specialist of its own with room to spare (in a dummy agency without a cap
+    # unless its agency is the cluster's), and any other need a headcount that never
+    # binds, so no row of theirs is built.
     specialist = problem.pair_specialist[pairs].astype(np.int64)
     own = np.isin(specialist, specialists)
     sub_specialist = np.empty(pairs.shape[0], dtype=np.int64)
@@ -691,6 +877,20 @@ def _cluster_bound(
     roomy = DaySteps.constant(np.full(others, 100))
     headcount = np.full(problem.need_headcount.shape[0], pairs.shape[0] + 1, dtype=np.int64)
     headcount[needs] = problem.need_headcount[needs]
+    sub_agency = sub_cap = None
+    if fair:
+        pair_agency = agency_of_pair[pairs]
+        in_cluster = np.isin(pair_agency, agencies)
+        sub_pair_agency = np.where(
+            in_cluster, np.searchsorted(agencies, pair_agency), agencies.shape[0]
+        )
+        sub_agency = np.empty(specialists.shape[0] + others, dtype=np.int64)
+        sub_agency[sub_specialist] = sub_pair_agency
+        sub_agency[: specialists.shape[0]] = np.searchsorted(
+            agencies, problem.specialist_agency[specialists]
+        )
+        uncapped = DaySteps.constant(np.array([pairs.shape[0] + 1]))
+        sub_cap = DaySteps.concatenate([problem.agency_cap.take(agencies), uncapped])
     cluster = AssignmentProblem(
         pair_need=problem.pair_need[pairs],
         pair_specialist=sub_specialist,
@@ -700,6 +900,8 @@ def _cluster_bound(
         pair_last=problem.pair_last[pairs],
         need_headcount=headcount,
         free=DaySteps.concatenate([problem.free.take(specialists), roomy]),
+        specialist_agency=sub_agency,
+        agency_cap=sub_cap,
     )
     try:
         x, info = solve_model(build_model(cluster), time_limit=time_limit)
@@ -766,15 +968,37 @@ def solve_assignment(problem: AssignmentProblem, *, time_limit: float) -> Assign
         return value, duals, x
 
     def mip(model: AssignmentModel, best: np.ndarray) -> tuple[np.ndarray, dict]:
-        """The MIP started from the pairs `best` (all in the model); `best` itself, as
-        status time_limit, when the solver has nothing in time."""
+        """The MIP started from the pairs `best` (all in the model, feasible); `best`
+        itself, as status time_limit, when the solver has nothing better in time.
+
+        Fairness rows hold most of the nonzeros and seldom bind, so they are imposed
+        lazily: solved without them, an answer that breaks none is the optimum with
+        them; otherwise the broken ones' agencies get their rows, and again.
+        """
         start = np.isin(model.columns, best)
-        try:
-            x, info = solve_model(model, time_limit=deadline - time.perf_counter(), start=start)
-        except AssignmentError:
-            return start, {"status": "time_limit", "dual_bound": None, "seconds": 0.0}
-        seconds["solver"] += info["seconds"]
-        return x, info
+        fairness = model.row_kind == FAIRNESS
+        imposed = ~fairness
+        fallback = {"status": "time_limit", "dual_bound": None, "seconds": 0.0}
+        while True:
+            try:
+                x, info = solve_model(
+                    model, time_limit=deadline - time.perf_counter(), start=start, rows=imposed
+                )
+            except AssignmentError:
+                return start, fallback
+            seconds["solver"] += info["seconds"]
+            broken = fairness & ~imposed & (model.a @ x > model.b_upper + 1e-9)
+            if not broken.any():
+                return x, info
+            imposed |= fairness & np.isin(model.row_key, model.row_key[broken])
+            # Meanwhile the best feasible answer: the broken one repaired, or the start.
+            repaired = np.isin(model.columns, greedy_assignment(problem, model.columns[x]))
+            if (
+                problem.pair_score[model.columns[repaired]].sum()
+                > problem.pair_score[model.columns[start]].sum()
+            ):
+                start = repaired
+            fallback = {"status": "time_limit", "dual_bound": info["dual_bound"], "seconds": 0.0}
 
     # 1. Column generation over the plain rows: the LP relaxation over all pairs.
     in_model = _first_columns(problem)
@@ -796,6 +1020,8 @@ def solve_assignment(problem: AssignmentProblem, *, time_limit: float) -> Assign
         if not wanted.any():
             lp_bound = value
             break
+        if rc[wanted].sum() <= PRICING_SLACK:
+            break
         in_model |= _best_per_need(problem, wanted, rc)
 
     # 2. Column generation again, with the cover rows: the model the MIP solves, and
@@ -812,7 +1038,11 @@ def solve_assignment(problem: AssignmentProblem, *, time_limit: float) -> Assign
         priced_bound = float(y @ model.b_upper + np.maximum(rc, 0.0).sum())
         upper = min(upper, priced_bound)
         wanted = ~in_model & (rc > RC_TOLERANCE)
-        if not wanted.any() or time.perf_counter() >= cover_deadline:
+        if (
+            not wanted.any()
+            or rc[wanted].sum() <= PRICING_SLACK
+            or time.perf_counter() >= cover_deadline
+        ):
             break
         in_model |= _best_per_need(problem, wanted, rc)
         model = build(in_model, covers=True)
