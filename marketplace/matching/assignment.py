@@ -25,6 +25,12 @@ dual prices every other pair by. A row is left out when its pairs all fit togeth
 when another row of the same owner holds a superset of its pairs with a limit no larger
 (that row implies it; of identical rows the first stays).
 
+An agency's rows each hold most of its pairs, so they dominate the nonzeros. The LP
+relaxations get them as a chain (`_Chain`: one count variable per interval, each pair in
+two equalities instead of one row per interval it spans); the MIPs get them as rows, but
+lazily: solved without them, an answer that over-lends no agency on any day is optimal
+with them too, else the over-lending agencies' rows are added and the MIP solved again.
+
 Solving the whole model at once does not scale (10^5 binary columns), yet almost every
 pair is far from being chosen. So the solve runs in steps around the solver, each one a
 bound or a proof, never a heuristic:
@@ -36,17 +42,18 @@ bound or a proof, never a heuristic:
    best by score, and greedy's); price every pair with the duals y (reduced cost
    rc_p = score_p − y·A_p, where A_p is the pair's column in every row, a row of
    owner o standing for its day: prefix sums over each owner's rows by day); add the
-   best-priced pairs; repeat until none prices out. The LP over the subset then equals
-   the LP over all pairs (`lp_bound`), and for any y ≥ 0, UB = y·b + Σ_p max(rc_p, 0)
-   bounds every assignment from above.
+   best-priced pairs; repeat until none prices out (or what they could add is below
+   PRICING_SLACK). The LP over the subset then equals the LP over all pairs
+   (`lp_bound`), and for any y ≥ 0, UB = y·b + Σ_p max(rc_p, 0) bounds every assignment
+   from above.
 2. Cover rows. At most t of one capacity row's pairs asking more than limit/(t+1) fit
    together (t = 1, 2, 3). Implied by the row for 0/1 choices, not for fractions: added
    to the subset's model they cut most of the LP's gap; column generation runs again
    over this model until nothing prices out (or its share of the time is spent).
 3. The MIP over the subset, started from greedy's solution (value z ≥ greedy's).
-4. The proof. Where the LP solution is fractional, a Lagrangian bound keeps those needs'
-   and specialists' rows as 0/1 constraints (a small MIP) and prices every other row
-   with its dual; it closes nearly all of the LP's gap. For any feasible 0/1 x and the
+4. The proof. Where the LP solution is fractional, a Lagrangian bound keeps those needs',
+   specialists' and agencies' rows as 0/1 constraints (a small MIP) and prices every
+   other row with its dual; it closes nearly all of the LP's gap. For any feasible 0/1 x and the
    reduced costs rc' of that pricing, score·x ≤ B + Σ_{rc'_p<0} rc'_p x_p, so a pair
    with rc'_p < −(B − z) cannot be part of a better assignment. When the other pairs
    that could are few, the MIP over them too proves the optimum (gap 0); otherwise the
@@ -369,10 +376,7 @@ class _Chain:
     entry_value: np.ndarray
     n_rows: int
     aux_upper: np.ndarray  # per z: its limit, or +inf where no row is kept
-    aux_owner: np.ndarray
-    aux_day: np.ndarray
     aux_bounded: np.ndarray  # per z: a kept interval
-    membership: sp.csr_array  # (z × columns): 1 where the column is active in z's interval
 
 
 def _chain(found: _Intervals, n_columns: int) -> _Chain:
@@ -404,23 +408,13 @@ def _chain(found: _Intervals, n_columns: int) -> _Chain:
         ]
     )
     bounded = found.keep[z]
-    member = has_z[found.interval]
     return _Chain(
         entry_row=entry_row,
         entry_column=entry_column,
         entry_value=entry_value,
         n_rows=n_z,
         aux_upper=np.where(bounded, found.limit[z].astype(np.float64), np.inf),
-        aux_owner=found.owner[z],
-        aux_day=found.day[z],
         aux_bounded=bounded,
-        membership=sp.csr_array(
-            (
-                np.ones(int(member.sum())),
-                (z_of[found.interval[member]], found.column[member]),
-            ),
-            shape=(n_z, n_columns),
-        ),
     )
 
 
@@ -944,12 +938,14 @@ def solve_assignment(problem: AssignmentProblem, *, time_limit: float) -> Assign
     budget = max(float(time_limit), 0.0)
     begun = time.perf_counter()
     deadline = begun + budget
-    pricing_deadline = begun + PRICING_SHARE * budget
     seconds = {"build": 0.0, "solver": 0.0}
 
     greedy = greedy_assignment(problem)
     greedy_total = float(problem.pair_score[greedy].sum())
     seconds["greedy"] = time.perf_counter() - begun
+    # The shares are of the time greedy leaves.
+    left = max(deadline - time.perf_counter(), 0.0)
+    pricing_deadline = time.perf_counter() + PRICING_SHARE * left
 
     def build(mask: np.ndarray, *, covers: bool) -> AssignmentModel:
         started = time.perf_counter()
@@ -1027,7 +1023,7 @@ def solve_assignment(problem: AssignmentProblem, *, time_limit: float) -> Assign
     # 2. Column generation again, with the cover rows: the model the MIP solves, and
     # (for any duals y ≥ 0) the bound UB = y·b + Σ_p max(rc_p, 0) over every pair.
     model = build(in_model, covers=True)
-    cover_deadline = deadline - MIP_SHARE * budget
+    cover_deadline = deadline - MIP_SHARE * left
     priced: tuple[AssignmentModel, np.ndarray, np.ndarray] | None = None  # model, y, LP x
     rc = None
     priced_bound = upper
@@ -1064,7 +1060,7 @@ def solve_assignment(problem: AssignmentProblem, *, time_limit: float) -> Assign
         cluster = _cluster_bound(
             problem,
             *priced,
-            time_limit=min(deadline - time.perf_counter(), CLUSTER_SHARE * budget),
+            time_limit=min(deadline - time.perf_counter(), CLUSTER_SHARE * left),
         )
         seconds["solver"] += time.perf_counter() - started
         if cluster is not None and cluster[0] < priced_bound:

@@ -260,9 +260,11 @@ def _collect_candidates(inputs: _Inputs, *, weights: Mapping[str, float]) -> _Ca
         index, inputs.reserved_by_agency, float(settings.MATCHING_AGENCY_OUTFLOW_CAP), n_days
     )
     # The problem knows only the specialists some pair names, numbered densely.
-    specialist_rows, pair_specialist = np.unique(
-        joined("specialist", np.int64), return_inverse=True
-    )
+    pair_rows = joined("specialist", np.int64)
+    named = np.zeros(len(index), dtype=bool)
+    named[pair_rows] = True
+    specialist_rows = np.flatnonzero(named)
+    pair_specialist = (np.cumsum(named) - 1)[pair_rows]
     problem = AssignmentProblem(
         pair_need=joined("need", np.int64),
         pair_specialist=pair_specialist.astype(np.int64),
