@@ -106,7 +106,7 @@ def _brute_force_best(problem: AssignmentProblem) -> float:
     return best
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(problems())
 def test_assignment_total_equals_brute_force_optimum_by_day(problem: AssignmentProblem) -> None:
     result = solve_assignment(problem, time_limit=TIME_LIMIT)
@@ -114,7 +114,7 @@ def test_assignment_total_equals_brute_force_optimum_by_day(problem: AssignmentP
     assert result.objective == pytest.approx(_brute_force_best(problem), abs=1e-6)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(problems())
 def test_assignment_never_overcommits_a_specialist_or_breaks_the_agency_cap_on_any_day(
     problem: AssignmentProblem,
@@ -123,7 +123,7 @@ def test_assignment_never_overcommits_a_specialist_or_breaks_the_agency_cap_on_a
     assert _feasible(problem, result.chosen.tolist())
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(problems())
 def test_greedy_assignment_is_feasible_on_every_day(problem: AssignmentProblem) -> None:
     assert _feasible(problem, greedy_assignment(problem).tolist())
