@@ -23,6 +23,28 @@ class PhaseSecondsSerializer(serializers.Serializer):
     write = serializers.FloatField(required=False)
 
 
+class ModelStatsSerializer(serializers.Serializer):
+    pairs = serializers.IntegerField(
+        required=False, help_text="Feasible (need, specialist) pairs the run considered."
+    )
+    columns = serializers.IntegerField(
+        required=False, help_text="Pairs in the final model handed to the MIP solver."
+    )
+    need_rows = serializers.IntegerField(required=False)
+    capacity_rows = serializers.IntegerField(
+        required=False,
+        help_text="Specialist capacity rows: one per interval of days over which the same "
+        "pairs are active, where they do not all fit.",
+    )
+    fairness_rows = serializers.IntegerField(required=False)
+    cover_rows = serializers.IntegerField(required=False)
+    nonzeros = serializers.IntegerField(required=False)
+    solver_seconds = serializers.FloatField(required=False)
+    status = serializers.CharField(
+        required=False, help_text="`optimal` (proven) or `time_limit` (cut short)."
+    )
+
+
 class MatchingRunSerializer(serializers.ModelSerializer):
     requested_by = serializers.IntegerField(
         source="requested_by_id", read_only=True, allow_null=True
@@ -41,6 +63,21 @@ class MatchingRunSerializer(serializers.ModelSerializer):
         help_text="The LP relaxation's optimum over all feasible pairs (a Lagrangian bound "
         "above it if the time limit cut the LP short): no assignment can score more.",
     )
+    proven_bound = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text="The best upper bound the solver proved (at most lp_bound); equal to "
+        "total_score when the assignment is proven optimal.",
+    )
+    greedy_total = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text="Total score of the greedy assignment the solver started from; "
+        "total_score is never below it.",
+    )
+    model_stats = ModelStatsSerializer(
+        read_only=True, help_text="What the final model held: pairs, columns, rows by kind."
+    )
     gap = serializers.FloatField(
         read_only=True,
         allow_null=True,
@@ -57,7 +94,10 @@ class MatchingRunSerializer(serializers.ModelSerializer):
             "proposals_created",
             "total_score",
             "lp_bound",
+            "proven_bound",
             "gap",
+            "greedy_total",
+            "model_stats",
             "phase_seconds",
             "duration_seconds",
             "error",

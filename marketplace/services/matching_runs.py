@@ -14,7 +14,7 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import numpy as np
 from django.conf import settings
@@ -25,7 +25,8 @@ from django.utils import timezone
 from accounts.errors import Conflict, Forbidden
 from accounts.models import User
 from marketplace.audit import audit_record
-from marketplace.matching.assignment import AssignmentProblem, solve_assignment
+from marketplace.matching.assignment import AssignmentProblem, AssignmentResult, solve_assignment
+from marketplace.matching.daysteps import DaySteps
 from marketplace.matching.problem import NeedSpec, SpecialistIndex
 from marketplace.matching.shortlist import breakdown_for, feasible_candidates
 from marketplace.models import (
@@ -53,6 +54,8 @@ RESTART_NOTE = "Restarted after the worker running it was lost."
 # A run still queued or running after this long has lost its worker for good; it no
 # longer blocks a new run.
 QUEUED_STALE_AFTER = timedelta(hours=1)
+# Specialists per block when reading free capacity by day (bounds the dense block).
+FREE_BLOCK_ROWS = 8192
 
 
 def _running_stale_after() -> timedelta:
@@ -140,6 +143,7 @@ class _Inputs:
 @dataclass
 class _Candidates:
     problem: AssignmentProblem
+    specialist_rows: np.ndarray  # problem's specialist index -> index row
     need_of: list[NeedSpec]  # dense need index -> need
     pair_position: np.ndarray  # position of each pair in its need's detail arrays
     details: list[Mapping[str, np.ndarray]]  # per dense need: feasible_candidates' detail
@@ -163,7 +167,7 @@ def _load() -> _Inputs:
         taken[need_id].add(specialist_id)
     remaining = {need.id: need.headcount - len(taken.get(need.id, ())) for need in needs}
     reserved = list(
-        Match.objects.filter(status__in=RESERVING_MATCH_STATUSES, end__gte=index.week0)
+        Match.objects.filter(status__in=RESERVING_MATCH_STATUSES, end__gte=index.day0)
         .values_list("specialist_agency_id", "start", "end")
         .order_by("pk")
     )
@@ -174,32 +178,44 @@ def _load() -> _Inputs:
 
 def _agency_caps(
     index: SpecialistIndex,
-    reserved: Sequence[tuple[int, object, object]],
+    reserved: Sequence[tuple[int, date, date]],
     cap_share: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Dense agency of each specialist row, and (agencies × weeks) engagements still allowed.
+    n_days: int,
+) -> tuple[np.ndarray, DaySteps]:
+    """Dense agency of each specialist row, and the engagements each may still add by day.
 
     An agency may have at most floor(cap_share × its shareable specialists) engagements
-    running in any week; its approved and accepted matches already count against it.
+    running on any day; its approved and accepted matches already count against it on
+    the days they cover. Days count from the index's day 0.
     """
     agency_ids, specialist_agency = np.unique(index.agency_ids, return_inverse=True)
-    n_weeks = index.n_weeks
     shareable = np.bincount(
         specialist_agency, weights=index.shareable.astype(np.float64), minlength=len(agency_ids)
     )
-    cap = np.floor(cap_share * shareable + 1e-9)
-    running = np.zeros((len(agency_ids), n_weeks + 1), dtype=np.int64)
+    cap = np.floor(cap_share * shareable + 1e-9).astype(np.int64)
+    running = np.zeros((len(agency_ids), n_days + 1), dtype=np.int64)
     dense = {int(agency_id): k for k, agency_id in enumerate(agency_ids)}
     for agency_id, start, end in reserved:
         k = dense.get(int(agency_id))
-        first = max(index.week_of(start), 0)
-        last = min(index.week_of(end), n_weeks - 1)
+        first = max((start - index.day0).days, 0)
+        last = min((end - index.day0).days, n_days - 1)
         if k is None or last < first:
             continue
         running[k, first] += 1
         running[k, last + 1] -= 1
-    engaged = np.cumsum(running, axis=1)[:, :n_weeks]
-    return specialist_agency, np.maximum(cap[:, None] - engaged, 0).astype(np.int64)
+    engaged = np.cumsum(running, axis=1)[:, :n_days]
+    return specialist_agency, DaySteps.from_dense(np.maximum(cap[:, None] - engaged, 0))
+
+
+def _free_steps(index: SpecialistIndex, rows: np.ndarray, n_days: int) -> DaySteps:
+    """Free capacity by day of the given index rows over the problem's days."""
+    last = index.day0 + timedelta(days=max(n_days - 1, 0))
+    return DaySteps.concatenate(
+        [
+            DaySteps.from_dense(index.free_by_day(rows[k : k + FREE_BLOCK_ROWS], index.day0, last))
+            for k in range(0, max(len(rows), 1), FREE_BLOCK_ROWS)
+        ]
+    )
 
 
 def _collect_candidates(inputs: _Inputs, *, weights: Mapping[str, float]) -> _Candidates:
@@ -210,7 +226,7 @@ def _collect_candidates(inputs: _Inputs, *, weights: Mapping[str, float]) -> _Ca
     headcounts: list[int] = []
     for need in sorted(inputs.needs, key=lambda spec: spec.id):
         places = inputs.remaining.get(need.id, 0)
-        if places <= 0:
+        if places <= 0 or need.end < index.day0:
             continue
         rows, scores, detail = feasible_candidates(index, need, weights)
         positions = np.arange(len(rows), dtype=np.int64)
@@ -229,30 +245,41 @@ def _collect_candidates(inputs: _Inputs, *, weights: Mapping[str, float]) -> _Ca
         parts["specialist"].append(rows.astype(np.int64))
         parts["score"].append(scores.astype(np.float64))
         parts["percent"].append(np.full(count, need.capacity_percent, dtype=np.int64))
-        parts["first"].append(np.full(count, max(index.week_of(need.start), 0), dtype=np.int64))
-        parts["last"].append(np.full(count, index.week_of(need.end), dtype=np.int64))
+        # Days count from the index's day 0 (today); the days of a need already past
+        # hold nothing more to plan.
+        parts["first"].append(np.full(count, max((need.start - index.day0).days, 0)))
+        parts["last"].append(np.full(count, (need.end - index.day0).days, dtype=np.int64))
         parts["position"].append(positions)
 
     def joined(name: str, dtype: type) -> np.ndarray:
         return np.concatenate(parts[name]) if parts[name] else np.zeros(0, dtype=dtype)
 
+    pair_last = joined("last", np.int64)
+    n_days = int(pair_last.max(initial=0)) + 1
     specialist_agency, agency_cap = _agency_caps(
-        index, inputs.reserved_by_agency, float(settings.MATCHING_AGENCY_OUTFLOW_CAP)
+        index, inputs.reserved_by_agency, float(settings.MATCHING_AGENCY_OUTFLOW_CAP), n_days
     )
+    # The problem knows only the specialists some pair names, numbered densely.
+    pair_rows = joined("specialist", np.int64)
+    named = np.zeros(len(index), dtype=bool)
+    named[pair_rows] = True
+    specialist_rows = np.flatnonzero(named)
+    pair_specialist = (np.cumsum(named) - 1)[pair_rows]
     problem = AssignmentProblem(
         pair_need=joined("need", np.int64),
-        pair_specialist=joined("specialist", np.int64),
+        pair_specialist=pair_specialist.astype(np.int64),
         pair_score=joined("score", np.float64),
         pair_percent=joined("percent", np.int64),
-        pair_week_first=joined("first", np.int64),
-        pair_week_last=joined("last", np.int64),
+        pair_first=joined("first", np.int64),
+        pair_last=pair_last,
         need_headcount=np.asarray(headcounts, dtype=np.int64),
-        free_by_week=index.free_by_week,
-        specialist_agency=specialist_agency,
+        free=_free_steps(index, specialist_rows, n_days),
+        specialist_agency=specialist_agency[specialist_rows],
         agency_cap=agency_cap,
     )
     return _Candidates(
         problem=problem,
+        specialist_rows=specialist_rows,
         need_of=need_of,
         pair_position=joined("position", np.int64),
         details=details,
@@ -266,7 +293,7 @@ def _proposals(candidates: _Candidates, index: SpecialistIndex, chosen: np.ndarr
     for p in chosen.tolist():
         k = int(problem.pair_need[p])
         need = candidates.need_of[k]
-        row = int(problem.pair_specialist[p])
+        row = int(candidates.specialist_rows[problem.pair_specialist[p]])
         score = float(problem.pair_score[p])
         proposals.append(
             Proposal(
@@ -346,6 +373,22 @@ def _fail(run: MatchingRun, error: str, phases: dict[str, float]) -> None:
         )
 
 
+def _model_stats(result: AssignmentResult) -> dict:
+    """What the final model held: pairs considered, columns, rows by kind, solver time."""
+    stats = result.stats
+    return {
+        "pairs": int(stats.get("pairs", 0)),
+        "columns": int(stats.get("final_columns", 0)),
+        "need_rows": int(stats.get("final_need_rows", 0)),
+        "capacity_rows": int(stats.get("final_capacity_rows", 0)),
+        "fairness_rows": int(stats.get("final_fairness_rows", 0)),
+        "cover_rows": int(stats.get("final_cover_rows", 0)),
+        "nonzeros": int(stats.get("final_nonzeros", 0)),
+        "solver_seconds": round(result.solver_seconds, 4),
+        "status": result.status,
+    }
+
+
 def matching_run_execute(*, run_id: int, time_limit: float | None = None) -> MatchingRun | None:
     """Do the run's work: load, candidates, build, solve, write; record each phase's time.
 
@@ -395,7 +438,10 @@ def matching_run_execute(*, run_id: int, time_limit: float | None = None) -> Mat
             current.proposals_created = len(created)
             current.total_score = round(result.objective, 6)
             current.lp_bound = None if result.lp_bound is None else round(result.lp_bound, 6)
+            current.proven_bound = round(result.dual_bound, 6)
             current.gap = result.gap
+            current.greedy_total = round(result.greedy_objective, 6)
+            current.model_stats = _model_stats(result)
             current.phase_seconds = phases
             current.duration_seconds = round(time.perf_counter() - started, 4)
             current.error = ""
