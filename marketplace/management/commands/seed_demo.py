@@ -40,6 +40,7 @@ from marketplace.models import (
     SpecialistSkill,
     UnfilledReason,
 )
+from marketplace.reports.facts import report_facts_rebuild
 from marketplace.skill_taxonomy import SKILLS
 
 DEMO_PASSWORD = "demo-2026-dela"
@@ -629,6 +630,8 @@ class Command(BaseCommand):
             )
             progress.step("needs")
         self.check_capacity(specialists.values())
+        # The plan writes history directly, not through the services: count it for reports.
+        report_facts_rebuild()
         progress.step("capacity check")
         progress.step("done")
 

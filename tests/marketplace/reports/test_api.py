@@ -158,5 +158,5 @@ def test_query_count_does_not_grow_with_engagements(
     specialist = factories.SpecialistFactory(agency=borrower)
     for _ in range(5):
         completed(make_need(lender), specialist, hours="8")
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(12):
         assert client_for(coordinator).get(URL, {**YEAR, "agency": "lender"}).status_code == 200
