@@ -3,6 +3,9 @@
 UTF-8 with a byte-order mark, because Excel otherwise reads the file as the local
 code page and mangles å, ä and ö. With `decimal_comma` the numbers use the Swedish
 decimal comma and the separator becomes `;` (what Excel expects in a Swedish locale).
+Text that a spreadsheet would run as a formula (a cell starting with = + - @, a tab or
+a carriage return: OWASP's CSV injection rule) is prefixed with a single quote; numbers
+the report computes are written as numbers.
 """
 
 from __future__ import annotations
@@ -10,9 +13,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
+from marketplace.selectors.report_registers import LedgerRow, UnmetNeedRow
 from marketplace.selectors.reports import Report
 
 Table = tuple[list[str], list[list[object]]]
@@ -155,13 +161,112 @@ def _cell(value: object, decimal_comma: bool) -> str:
         return text.replace(".", ",") if decimal_comma else text
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return neutralised(str(value))
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(text: str) -> str:
+    """Text a spreadsheet shows as text, never runs as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_chunks(
+    header: list[str], rows: Iterable[list[object]], *, decimal_comma: bool
+) -> Iterator[bytes]:
+    """The file piece by piece, for a response that streams a long table."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";" if decimal_comma else ",", lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow([neutralised(str(name)) for name in header])
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([_cell(value, decimal_comma) for value in row])
+        if count % 500 == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
 
 
 def render_csv(header: list[str], rows: Iterable[list[object]], *, decimal_comma: bool) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if decimal_comma else ",", lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(value, decimal_comma) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return b"".join(csv_chunks(header, rows, decimal_comma=decimal_comma))
+
+
+# The register and the ledger -----------------------------------------------------------------
+
+
+def register_table(rows: Iterable[UnmetNeedRow]) -> tuple[list[str], Iterator[list[object]]]:
+    header = [
+        _("Need id"),
+        _("Need"),
+        _("Agency"),
+        _("Published"),
+        _("Start"),
+        _("End"),
+        _("Share (%)"),
+        _("Specialists asked for"),
+        _("Status"),
+        _("Reason"),
+        _("Closed"),
+        _("Candidates"),
+        _("Skills (level; * = required)"),
+    ]
+    lines = (
+        [
+            row.need_id,
+            row.title,
+            row.agency,
+            row.published_on,
+            row.start,
+            row.end,
+            row.capacity_percent,
+            row.headcount,
+            row.status,
+            row.reason_label,
+            row.closed_on,
+            row.candidates,
+            ", ".join(f"{s.skill} {s.min_level}{'*' if s.required else ''}" for s in row.skills),
+        ]
+        for row in rows
+    )
+    return [str(name) for name in header], lines
+
+
+def ledger_table(rows: Iterable[LedgerRow]) -> tuple[list[str], Iterator[list[object]]]:
+    header = [
+        _("Engagement id"),
+        _("Completed"),
+        _("Need"),
+        _("Lending agency"),
+        _("Borrowing agency"),
+        _("Rate category"),
+        _("Hours"),
+        _("Consultant rate (SEK/h)"),
+        _("Consultant rate source"),
+        _("Internal rate (SEK/h)"),
+        _("Internal rate source"),
+        _("Consultant cost (SEK)"),
+        _("Internal price (SEK)"),
+        _("Consultant cost avoided (SEK)"),
+    ]
+    lines = (
+        [
+            row.engagement_id,
+            row.completed_on,
+            row.need_title,
+            row.lender,
+            row.borrower,
+            row.rate_category,
+            row.hours,
+            row.consultant_rate,
+            row.consultant_rate_source,
+            row.internal_rate,
+            row.internal_rate_source,
+            row.consultant_cost,
+            row.internal_cost,
+            row.amount,
+        ]
+        for row in rows
+    )
+    return [str(name) for name in header], lines

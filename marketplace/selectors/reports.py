@@ -207,26 +207,45 @@ class Report:
 # Rates ------------------------------------------------------------------------------------
 
 
+# Where a rate came from: the agency's own figure, or the settings' default.
+RATE_AGENCY, RATE_DEFAULT = "agency", "default"
+
+
+def internal_rate_and_source(stored: int | None) -> tuple[Decimal, str]:
+    """The internal price per hour of an agency whose `internal_hourly_rate` is `stored`."""
+    if stored is not None:
+        return Decimal(stored), RATE_AGENCY
+    return Decimal(settings.REPORTS_INTERNAL_HOURLY_RATE), RATE_DEFAULT
+
+
 class _Agencies:
     """Every agency's name and rates, loaded once: a few dozen rows."""
 
     def __init__(self) -> None:
         self.by_id = {agency.pk: agency for agency in Agency.objects.order_by("name")}
 
-    def consultant_rate(self, borrower_id: int, category: str | None) -> Decimal:
+    def consultant_rate_and_source(self, borrower_id: int, category: str | None) -> tuple:
+        """(SEK per hour, RATE_AGENCY or RATE_DEFAULT) a consultant would have cost."""
         overrides = self.by_id[borrower_id].consultant_rate_overrides
         if category and isinstance(overrides, dict) and category in overrides:
             # A mistyped override falls back to the settings, not a broken report.
             with contextlib.suppress(InvalidOperation):
                 rate = Decimal(str(overrides[category]))
                 if rate.is_finite():
-                    return rate
+                    return rate, RATE_AGENCY
         default = settings.REPORTS_DEFAULT_CONSULTANT_HOURLY_RATE
-        return Decimal(settings.REPORTS_CONSULTANT_HOURLY_RATES.get(category, default))
+        return Decimal(
+            settings.REPORTS_CONSULTANT_HOURLY_RATES.get(category, default)
+        ), RATE_DEFAULT
+
+    def consultant_rate(self, borrower_id: int, category: str | None) -> Decimal:
+        return self.consultant_rate_and_source(borrower_id, category)[0]
+
+    def internal_rate_and_source(self, lender_id: int) -> tuple[Decimal, str]:
+        return internal_rate_and_source(self.by_id[lender_id].internal_hourly_rate)
 
     def internal_rate(self, lender_id: int) -> Decimal:
-        rate = self.by_id[lender_id].internal_hourly_rate
-        return Decimal(rate if rate is not None else settings.REPORTS_INTERNAL_HOURLY_RATE)
+        return self.internal_rate_and_source(lender_id)[0]
 
 
 def _hours(total: Decimal | None) -> Decimal:
@@ -320,7 +339,6 @@ class _EngagementFacts:
         # (month, borrower) -> [engagements, hours, internal price]; the lenders' internal
         # rates are few, so the database sums hours per rate rather than per lender.
         self.borrowed: dict[tuple[dt.date, int], list] = defaultdict(lambda: [0, ZERO, ZERO])
-        default_rate = Decimal(settings.REPORTS_INTERNAL_HOURLY_RATE)
         for month, borrower, rate, engagements, hours in (
             buckets.rows(ReportSharedTally)
             .values_list(TruncMonth("bucket"), "borrower_id", "lender__internal_hourly_rate")
@@ -329,7 +347,7 @@ class _EngagementFacts:
             row = self.borrowed[(_as_date(month), borrower)]
             row[0] += engagements
             row[1] += hours
-            row[2] += hours * (default_rate if rate is None else Decimal(rate))
+            row[2] += hours * internal_rate_and_source(rate)[0]
         self.consultant: dict[tuple[dt.date, int], Decimal] = defaultdict(lambda: ZERO)
         for month, borrower, category, hours in (
             buckets.rows(ReportCategoryTally)
@@ -645,6 +663,20 @@ def _ratings(shared: _Shared) -> list[RatingRow]:
 # The selector ------------------------------------------------------------------------------
 
 
+def report_scope(*, user: User, agency: Agency | None) -> Agency | None:
+    """The agency whose detail `user` reads (None: the network only), or Forbidden.
+
+    Coordinators and admins choose (any agency, or none); a manager reads their own.
+    """
+    if not permissions.can_read_reports(user):
+        raise Forbidden("Reports are for coordinators and agency managers.")
+    if agency is None and not permissions.can_read_all_agencies_report(user):
+        agency = user.agency
+    if agency is not None and not permissions.can_read_agency_report(user, agency.pk):
+        raise Forbidden("You may read your own agency's report only.")
+    return agency
+
+
 def report_summary(*, user: User, period: ReportPeriod, agency: Agency | None = None) -> Report:
     """The summary report for `period`, as much of it as `user` may read.
 
@@ -653,13 +685,8 @@ def report_summary(*, user: User, period: ReportPeriod, agency: Agency | None = 
     naming another agency is Forbidden, as is the report for anyone else. A fixed number
     of queries over the tallies, whatever the number of engagements.
     """
-    if not permissions.can_read_reports(user):
-        raise Forbidden("Reports are for coordinators and agency managers.")
+    agency = report_scope(user=user, agency=agency)
     sees_all = permissions.can_read_all_agencies_report(user)
-    if agency is None and not sees_all:
-        agency = user.agency
-    if agency is not None and not permissions.can_read_agency_report(user, agency.pk):
-        raise Forbidden("You may read your own agency's report only.")
 
     agencies = _Agencies()
     buckets = _Buckets(period)
