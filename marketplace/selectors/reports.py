@@ -202,6 +202,9 @@ class Report:
     skills: list[SkillRow] = field(default_factory=list)
     months: list[MonthRow] = field(default_factory=list)
     ratings: list[RatingRow] = field(default_factory=list)
+    # Whether the agency rows and flows are every agency's (a coordinator's view) or only
+    # those of `agency` (a manager's): each section of the page says whose figures it shows.
+    all_agencies: bool = True
 
 
 # Rates ------------------------------------------------------------------------------------
@@ -725,4 +728,5 @@ def report_summary(*, user: User, period: ReportPeriod, agency: Agency | None = 
         skills=_skills(buckets),
         months=_months(period, facts, agency_id),
         ratings=_ratings(facts.shared(touching=agency_id)),
+        all_agencies=sees_all,
     )

@@ -541,4 +541,5 @@ def report_summary(*, user: User, period: ReportPeriod, agency: Agency | None = 
         skills=_skills(period),
         months=_months(period, facts, agency_id),
         ratings=_ratings(facts.select(touching=agency_id)),
+        all_agencies=sees_all,  # new: which agencies the page's sections speak for
     )
