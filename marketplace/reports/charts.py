@@ -71,16 +71,24 @@ def _fill(chart_id: str, index: int) -> str:
     return SERIES_COLOURS[0] if index == 0 else f"url(#{chart_id}-hatch)"
 
 
-def _legend(chart_id: str, series: list[Series], y: int) -> list[str]:
-    parts, x = [], LABEL_WIDTH
+CHARACTER_WIDTH = 7.5  # a generous average at 12 px, so estimates never fall short
+
+
+def _legend(chart_id: str, series: list[Series]) -> tuple[list[str], int]:
+    """The legend's markup, starting a new row where the next entry would not fit; and the
+    height it takes."""
+    parts, x, y = [], 10.0, 6
     for index, item in enumerate(series):
+        width = 20 + CHARACTER_WIDTH * len(item.label) + 16
+        if x > 10 and x + width > WIDTH - 10:
+            x, y = 10.0, y + 20
         parts.append(
-            f'<rect x="{x}" y="{y}" width="14" height="14" fill="{_fill(chart_id, index)}" '
+            f'<rect x="{x:.1f}" y="{y}" width="14" height="14" fill="{_fill(chart_id, index)}" '
             f'stroke="{INK}" stroke-width="0.5"/>'
-            f'<text x="{x + 20}" y="{y + 11}" fill="{INK}" {FONT}>{escape(item.label)}</text>'
+            f'<text x="{x + 20:.1f}" y="{y + 11}" fill="{INK}" {FONT}>{escape(item.label)}</text>'
         )
-        x += 30 + 8 * len(item.label)
-    return parts
+        x += width
+    return parts, y + 20
 
 
 def bar_chart(
@@ -90,12 +98,12 @@ def bar_chart(
     bars_height = BAR_HEIGHT * len(series) + 14
     label_lines = [_lines(label) for label in labels]
     heights = [max(bars_height, LINE_HEIGHT * len(lines) + 8) for lines in label_lines]
-    top = 30
+    legend, top = _legend(chart_id, series)
     height = top + sum(heights) + 10 if labels else top + bars_height + 10
     scale_width = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     peak = max((v for s in series for v in s.values), default=0) or 1
     parts = _head(chart_id, title, description, height)
-    parts += _legend(chart_id, series, 6)
+    parts += legend
     y = top
     for row, lines in enumerate(label_lines):
         group_height = heights[row]
