@@ -242,11 +242,15 @@ class LedgerRowSerializer(serializers.Serializer):
     consultant_rate = serializers.DecimalField(
         max_digits=12, decimal_places=2, coerce_to_string=False
     )
-    consultant_rate_source = serializers.ChoiceField(choices=["agency", "default"])
+    consultant_rate_source = serializers.CharField(
+        help_text="`agency`: the borrowing agency's override; `default`: the settings"
+    )
     internal_rate = serializers.DecimalField(
         max_digits=12, decimal_places=2, coerce_to_string=False
     )
-    internal_rate_source = serializers.ChoiceField(choices=["agency", "default"])
+    internal_rate_source = serializers.CharField(
+        help_text="`agency`: the lending agency's own rate; `default`: the settings"
+    )
     amount = serializers.DecimalField(
         max_digits=16,
         decimal_places=2,
@@ -261,6 +265,18 @@ class LedgerTotalsSerializer(serializers.Serializer):
     consultant_cost = serializers.IntegerField()
     internal_cost = serializers.IntegerField()
     cost_avoided = serializers.IntegerField(help_text="SEK, the sum of the rows' amounts")
+
+
+class UnmetNeedPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = UnmetNeedSerializer(many=True)
+
+
+class LedgerPageSerializer(UnmetNeedPageSerializer):
+    results = LedgerRowSerializer(many=True)
+    totals = LedgerTotalsSerializer(help_text="Sums of every row of the ledger, not the page")
 
 
 class ReportPagination(PageNumberPagination):
@@ -317,7 +333,7 @@ class UnmetNeedsView(_ReportListView):
             OpenApiParameter("skill", OpenApiTypes.INT, description="Required skill id"),
         ],
         responses={
-            (200, "application/json"): UnmetNeedSerializer(many=True),
+            (200, "application/json"): UnmetNeedPageSerializer,
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="Every row"),
             **LIST_ERRORS,
         },
@@ -362,7 +378,7 @@ class SavingsLedgerView(_ReportListView):
         ),
         parameters=LIST_PARAMETERS,
         responses={
-            (200, "application/json"): LedgerRowSerializer(many=True),
+            (200, "application/json"): LedgerPageSerializer,
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="Every row"),
             **LIST_ERRORS,
         },

@@ -213,3 +213,36 @@ def test_a_manager_of_the_lending_agency_sees_no_savings_of_its_own(network):
     assert summary["agency_figures"]["cost_avoided"] == 0
     response = client.get(f"{API}reports/savings-ledger/", {"agency": "borrowing"})
     assert response.status_code == 403
+
+
+def test_the_facts_the_services_kept_equal_a_rebuild_from_the_source_rows(network):
+    """After completions, closes, a withdrawn accepted match and a decline, all through the
+    API, the tallies equal what a rebuild computes from needs, matches and engagements."""
+    from marketplace.reports.facts import report_facts_rebuild
+    from tests.marketplace.reports.test_facts import tally_rows
+
+    world = network
+    need = world.need(world.borrower_manager, "Withdrawn after acceptance")
+    match = ok(
+        api(world.borrower_manager).post(
+            f"{API}matches/", {"need": need, "specialist": world.specialist.pk}
+        ),
+        201,
+    )["id"]
+    ok(api(world.coordinator).post(f"{API}matches/{match}/approve/"))
+    ok(api(world.specialist.user).post(f"{API}matches/{match}/accept/"))
+    ok(api(world.lender_manager).post(f"{API}matches/{match}/accept/"))
+    ok(api(world.borrower_manager).post(f"{API}matches/{match}/cancel/"))
+    other = world.need(world.borrower_manager, "Declined")
+    declined = ok(
+        api(world.borrower_manager).post(
+            f"{API}matches/", {"need": other, "specialist": world.specialist.pk}
+        ),
+        201,
+    )["id"]
+    ok(api(world.coordinator).post(f"{API}matches/{declined}/approve/"))
+    ok(api(world.specialist.user).post(f"{API}matches/{declined}/decline/", {"reason": "workload"}))
+    kept = tally_rows()
+    assert kept["ReportMatchFact"] and kept["ReportNeedFact"] and kept["ReportEngagementFact"]
+    report_facts_rebuild()
+    assert tally_rows() == kept
