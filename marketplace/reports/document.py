@@ -8,6 +8,8 @@ PDF carry them inside. The print rules (`@page`, `@media print`) live in reports
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -92,6 +94,11 @@ def render_report_document(report: Report, *, inline: bool = True, links: dict |
     else:
         context["stylesheets"] = [static(name) for name in STYLESHEETS]
     return render_to_string("reports/summary_document.html", context)
+
+
+# WeasyPrint names each screen-only CSS rule of the site's stylesheet that it skips; those
+# are expected (print needs none of them), not news for the log on every download.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 
 class ExternalResource(ValueError):
