@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketplace.selectors.report_registers import LedgerRow, UnmetNeedRow
 from marketplace.selectors.reports import Report
@@ -24,31 +25,31 @@ from marketplace.selectors.reports import Report
 Table = tuple[list[str], list[list[object]]]
 
 FIGURE_LABELS = {
-    "engagements": "Engagements",
-    "hours": "Hours shared",
-    "fte": "Full-time equivalents",
-    "consultant_cost": "Consultant cost (SEK)",
-    "internal_cost": "Internal price (SEK)",
-    "cost_avoided": "Consultant cost avoided (SEK)",
-    "needs_final": "Needs in a final state",
-    "needs_filled": "Needs filled",
-    "fill_rate": "Fill rate",
-    "median_days_to_approved": "Median days to approved match",
-    "median_days_to_accepted": "Median days to accepted match",
-    "need_rating_average": "Average rating from borrowing agency",
-    "need_rating_count": "Ratings from borrowing agency",
-    "specialist_rating_average": "Average rating from specialist",
-    "specialist_rating_count": "Ratings from specialist",
+    "engagements": gettext_lazy("Engagements"),
+    "hours": gettext_lazy("Hours shared"),
+    "fte": gettext_lazy("Full-time equivalents"),
+    "consultant_cost": gettext_lazy("Consultant cost (SEK)"),
+    "internal_cost": gettext_lazy("Internal price (SEK)"),
+    "cost_avoided": gettext_lazy("Consultant cost avoided (SEK)"),
+    "needs_final": gettext_lazy("Needs in a final state"),
+    "needs_filled": gettext_lazy("Needs filled"),
+    "fill_rate": gettext_lazy("Fill rate"),
+    "median_days_to_approved": gettext_lazy("Median days to approved match"),
+    "median_days_to_accepted": gettext_lazy("Median days to accepted match"),
+    "need_rating_average": gettext_lazy("Average rating from borrowing agency"),
+    "need_rating_count": gettext_lazy("Ratings from borrowing agency"),
+    "specialist_rating_average": gettext_lazy("Average rating from specialist"),
+    "specialist_rating_count": gettext_lazy("Ratings from specialist"),
 }
 
 
 def _summary(report: Report) -> Table:
-    header = ["Figure", "Network"]
+    header = [gettext_lazy("Figure"), gettext_lazy("Network")]
     if report.agency_figures is not None:
         header.append(report.agency.name)
     rows = []
     for name, label in FIGURE_LABELS.items():
-        row: list[object] = [label, getattr(report.network, name)]
+        row: list[object] = [str(label), getattr(report.network, name)]
         if report.agency_figures is not None:
             row.append(getattr(report.agency_figures, name))
         rows.append(row)
@@ -57,19 +58,19 @@ def _summary(report: Report) -> Table:
 
 def _agencies(report: Report) -> Table:
     header = [
-        "Agency",
-        "Lent engagements",
-        "Lent hours",
-        "Lent FTE",
-        "Borrowed engagements",
-        "Borrowed hours",
-        "Borrowed FTE",
-        "Balance FTE (lent − borrowed)",
-        "Consultant cost avoided (SEK)",
-        "Needs in a final state",
-        "Needs filled",
-        "Fill rate",
-        "Median days to accepted match",
+        gettext_lazy("Agency"),
+        gettext_lazy("Lent engagements"),
+        gettext_lazy("Lent hours"),
+        gettext_lazy("Lent FTE"),
+        gettext_lazy("Borrowed engagements"),
+        gettext_lazy("Borrowed hours"),
+        gettext_lazy("Borrowed FTE"),
+        gettext_lazy("Balance FTE (lent − borrowed)"),
+        gettext_lazy("Consultant cost avoided (SEK)"),
+        gettext_lazy("Needs in a final state"),
+        gettext_lazy("Needs filled"),
+        gettext_lazy("Fill rate"),
+        gettext_lazy("Median days to accepted match"),
     ]
     rows = [
         [
@@ -93,20 +94,26 @@ def _agencies(report: Report) -> Table:
 
 
 def _flows(report: Report) -> Table:
-    header = ["Lending agency", "Borrowing agency", "Engagements", "Hours", "FTE"]
+    header = [
+        gettext_lazy("Lending agency"),
+        gettext_lazy("Borrowing agency"),
+        gettext_lazy("Engagements"),
+        gettext_lazy("Hours"),
+        gettext_lazy("FTE"),
+    ]
     return header, [[f.lender, f.borrower, f.engagements, f.hours, f.fte] for f in report.flows]
 
 
 def _skills(report: Report) -> Table:
     header = [
-        "Skill",
-        "Category",
-        "Min level",
-        "Needs",
-        "Unfilled",
-        "Filled late",
-        "Shortage",
-        "Shareable specialists at level",
+        gettext_lazy("Skill"),
+        gettext_lazy("Category"),
+        gettext_lazy("Min level"),
+        gettext_lazy("Needs"),
+        gettext_lazy("Unfilled"),
+        gettext_lazy("Filled late"),
+        gettext_lazy("Shortage"),
+        gettext_lazy("Shareable specialists at level"),
     ]
     rows = [
         [
@@ -125,7 +132,12 @@ def _skills(report: Report) -> Table:
 
 
 def _months(report: Report) -> Table:
-    header = ["Month", "Engagements", "Hours", "Consultant cost avoided (SEK)"]
+    header = [
+        gettext_lazy("Month"),
+        gettext_lazy("Engagements"),
+        gettext_lazy("Hours"),
+        gettext_lazy("Consultant cost avoided (SEK)"),
+    ]
     rows = [
         [m.month.strftime("%Y-%m"), m.engagements, m.hours, m.cost_avoided] for m in report.months
     ]
@@ -133,7 +145,11 @@ def _months(report: Report) -> Table:
 
 
 def _ratings(report: Report) -> Table:
-    header = ["Rating", "From borrowing agency", "From specialist"]
+    header = [
+        gettext_lazy("Rating"),
+        gettext_lazy("From borrowing agency"),
+        gettext_lazy("From specialist"),
+    ]
     return header, [[r.rating, r.from_borrowing_agency, r.from_specialist] for r in report.ratings]
 
 
