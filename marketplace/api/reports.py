@@ -1,4 +1,5 @@
-"""The summary report: figures as JSON, or any one of its tables as CSV (`?format=csv`)."""
+"""The summary report as JSON, one of its tables as CSV (`?format=csv`) or a PDF
+(`?format=pdf`); the register of unmet demand and the savings ledger as JSON or CSV."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from marketplace.reports.csv_export import (
     render_csv,
     report_table,
 )
+from marketplace.reports.document import pdf_response
 from marketplace.reports.query import ReportQueryForm
 from marketplace.selectors.report_registers import SavingsLedger, unmet_need_rows, unmet_needs
 from marketplace.selectors.reports import Report, report_summary
@@ -36,6 +38,14 @@ class CSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         return data if isinstance(data, bytes) else b""
+
+
+class PDFRenderer(CSVRenderer):
+    """Lets `?format=pdf` through content negotiation; the view writes the bytes itself."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
 
 
 class PeriodSerializer(serializers.Serializer):
@@ -144,7 +154,7 @@ def csv_response(report: Report, *, table: str, decimal_comma: bool) -> HttpResp
 
 
 class ReportSummaryView(APIView):
-    renderer_classes = [JSONRenderer, CSVRenderer]
+    renderer_classes = [JSONRenderer, CSVRenderer, PDFRenderer]
 
     @extend_schema(
         tags=["reports"],
@@ -154,19 +164,23 @@ class ReportSummaryView(APIView):
             "Managers: the network's figures and their own agency's detail; another agency "
             "answers 403. Definitions (FTE, cost avoided, fill rate, time to match, scarcity) "
             "are in `marketplace/selectors/reports.py`. `?format=csv&table=<name>` returns one "
-            "table as CSV (UTF-8 with BOM); `decimal=comma` uses decimal commas and `;`."
+            "table as CSV (UTF-8 with BOM); `decimal=comma` uses decimal commas and `;`. "
+            "`?format=pdf` returns the print view as a PDF."
         ),
         parameters=[
             OpenApiParameter("from", OpenApiTypes.DATE, description="First day (default 1 Jan)"),
             OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (default 31 Dec)"),
             OpenApiParameter("agency", OpenApiTypes.STR, description="Agency slug"),
-            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv", "pdf"]),
             OpenApiParameter("table", OpenApiTypes.STR, enum=list(TABLES)),
             OpenApiParameter("decimal", OpenApiTypes.STR, enum=["point", "comma"]),
         ],
         responses={
             (200, "application/json"): ReportSerializer,
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="One table"),
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The print view as a PDF"
+            ),
             400: OpenApiResponse(description="Field-level messages: `{field: [message]}`."),
             403: OpenApiResponse(description="Not a coordinator or manager, or another agency."),
         },
@@ -179,6 +193,8 @@ class ReportSummaryView(APIView):
         report = report_summary(user=request.user, period=data["period"], agency=data["agency"])
         if request.accepted_renderer.format == "csv":
             return csv_response(report, table=data["table"], decimal_comma=data["decimal_comma"])
+        if request.accepted_renderer.format == "pdf":
+            return pdf_response(report)
         return Response(ReportSerializer(report).data)
 
     def handle_exception(self, exc: Exception) -> Response:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib.staticfiles import finders
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import dateformat
@@ -115,3 +116,14 @@ def render_report_pdf(report: Report) -> bytes:
 
     html = render_report_document(report, inline=True)
     return HTML(string=html, url_fetcher=_refuse).write_pdf()
+
+
+def pdf_response(report: Report) -> HttpResponse:
+    """The report's PDF as a download named after its period (and agency)."""
+    period = report.period
+    name = f"report-{period.start.isoformat()}-{period.end.isoformat()}"
+    if report.agency is not None:
+        name += f"-{report.agency.slug}"
+    response = HttpResponse(render_report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response

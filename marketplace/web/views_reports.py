@@ -13,12 +13,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Agency
 from marketplace import permissions
+from marketplace.api.reports import pdf_response
 from marketplace.models import Skill
-from marketplace.reports.document import (
-    render_report_document,
-    render_report_pdf,
-    report_charts,
-)
+from marketplace.reports.document import render_report_document, report_charts
 from marketplace.reports.query import ReportQueryForm
 from marketplace.selectors.report_registers import SavingsLedger, unmet_need_rows, unmet_needs
 from marketplace.selectors.reports import report_summary
@@ -156,12 +153,7 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     report, error = _report_or_400(request)
     if error is not None:
         return error
-    name = f"report-{report.period.start.isoformat()}-{report.period.end.isoformat()}"
-    if report.agency is not None:
-        name += f"-{report.agency.slug}"
-    response = HttpResponse(render_report_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
+    return pdf_response(report)
 
 
 def _list_page(request: HttpRequest, template: str, build) -> HttpResponse:

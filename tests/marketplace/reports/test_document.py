@@ -121,3 +121,14 @@ def test_a_manager_may_not_open_another_agencys_documents(shared, path):
 def test_far_future_dates_answer_400_not_500(coordinator, agencies, path):
     response = client_for(coordinator, "en").get(path, {"from": "9999-01-01", "to": "9999-12-31"})
     assert response.status_code == 400
+
+
+def test_the_api_answers_format_pdf_with_the_same_document(coordinator, shared, tmp_path):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user=coordinator)
+    response = client.get("/api/v1/reports/summary/", {**YEAR, "format": "pdf"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    if shutil.which("pdftotext"):
+        assert "A Lender" in pdf_text(response.content, tmp_path)
