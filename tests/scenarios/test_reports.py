@@ -82,8 +82,8 @@ class Network:
         ok(api(manager).post(f"{API}needs/{body['id']}/publish/"))
         return body["id"]
 
-    def engagement(self, title: str, hours: str) -> int:
-        need = self.need(self.borrower_manager, title)
+    def approved_match(self, need: int) -> int:
+        """The borrowing manager nominates the specialist and the coordinator approves."""
         match = ok(
             api(self.borrower_manager).post(
                 f"{API}matches/", {"need": need, "specialist": self.specialist.pk}
@@ -91,8 +91,17 @@ class Network:
             201,
         )["id"]
         ok(api(self.coordinator).post(f"{API}matches/{match}/approve/"))
+        return match
+
+    def accepted_match(self, need: int) -> int:
+        """... and the specialist consents and their manager releases them."""
+        match = self.approved_match(need)
         ok(api(self.specialist.user).post(f"{API}matches/{match}/accept/"))
         ok(api(self.lender_manager).post(f"{API}matches/{match}/accept/"))
+        return match
+
+    def engagement(self, title: str, hours: str) -> int:
+        match = self.accepted_match(self.need(self.borrower_manager, title))
         response = api(self.borrower_manager).post(
             f"{API}matches/{match}/complete/", {"hours": hours, "rating": 5}
         )
@@ -222,25 +231,9 @@ def test_the_facts_the_services_kept_equal_a_rebuild_from_the_source_rows(networ
     from tests.marketplace.reports.test_facts import tally_rows
 
     world = network
-    need = world.need(world.borrower_manager, "Withdrawn after acceptance")
-    match = ok(
-        api(world.borrower_manager).post(
-            f"{API}matches/", {"need": need, "specialist": world.specialist.pk}
-        ),
-        201,
-    )["id"]
-    ok(api(world.coordinator).post(f"{API}matches/{match}/approve/"))
-    ok(api(world.specialist.user).post(f"{API}matches/{match}/accept/"))
-    ok(api(world.lender_manager).post(f"{API}matches/{match}/accept/"))
-    ok(api(world.borrower_manager).post(f"{API}matches/{match}/cancel/"))
-    other = world.need(world.borrower_manager, "Declined")
-    declined = ok(
-        api(world.borrower_manager).post(
-            f"{API}matches/", {"need": other, "specialist": world.specialist.pk}
-        ),
-        201,
-    )["id"]
-    ok(api(world.coordinator).post(f"{API}matches/{declined}/approve/"))
+    withdrawn = world.accepted_match(world.need(world.borrower_manager, "Withdrawn"))
+    ok(api(world.borrower_manager).post(f"{API}matches/{withdrawn}/cancel/"))
+    declined = world.approved_match(world.need(world.borrower_manager, "Declined"))
     ok(api(world.specialist.user).post(f"{API}matches/{declined}/decline/", {"reason": "workload"}))
     kept = tally_rows()
     assert kept["ReportMatchFact"] and kept["ReportNeedFact"] and kept["ReportEngagementFact"]
