@@ -7,7 +7,9 @@ Writes `--agencies` agencies (slug
 prefix "bench-reports-"), their specialists with skills, one need per two engagements
 (filled or closed, published in the year, each with one required skill) and
 `--engagements` completed matches with their engagement records spread over the year,
-all through bulk_create. Then it calls the report's API view (`ReportSummaryView`, JSON,
+all through bulk_create, and then builds the report facts and tallies from them
+(`report_facts_rebuild`, as after any bulk load; its time is printed on its own). Then
+it calls the report's API view (`ReportSummaryView`, JSON,
 as a coordinator, for the whole network and then with one agency's detail) `--requests`
 times each after one warm-up call and prints p50/p95/max. Removes its rows at the end
 unless `--keep`; `--reuse` measures the rows a `--keep` run left; `--reset` only
@@ -32,17 +34,20 @@ YEAR = 2027
 
 def reset() -> None:
     """Removes the benchmark's rows with plain DELETEs: an ORM cascade over 100,000
-    engagements would load them all into Python first."""
+    engagements would load them all into Python first. The report facts and tallies of
+    what is left are then rebuilt (the benchmark's database holds little else)."""
     from django.db import connection, transaction
 
     from accounts.models import Agency, User
     from marketplace.models import Engagement, Match, Need, NeedSkill, Specialist, SpecialistSkill
+    from marketplace.reports.facts import FACT_MODELS, TALLIES, report_facts_rebuild
 
     agency_ids = f"SELECT id FROM {Agency._meta.db_table} WHERE slug LIKE %s"
     need_ids = f"SELECT id FROM {Need._meta.db_table} WHERE agency_id IN ({agency_ids})"
     match_ids = f"SELECT id FROM {Match._meta.db_table} WHERE need_id IN ({need_ids})"
     specialist_ids = f"SELECT id FROM {Specialist._meta.db_table} WHERE agency_id IN ({agency_ids})"
     statements = [
+        *(f"DELETE FROM {model._meta.db_table}" for model in (*TALLIES, *FACT_MODELS)),
         f"DELETE FROM {Engagement._meta.db_table} WHERE match_id IN ({match_ids})",
         f"DELETE FROM {Match._meta.db_table} WHERE need_id IN ({need_ids})",
         f"DELETE FROM {NeedSkill._meta.db_table} WHERE need_id IN ({need_ids})",
@@ -54,7 +59,8 @@ def reset() -> None:
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         for sql in statements:
-            cursor.execute(sql, [f"{SLUG_PREFIX}%"])
+            cursor.execute(sql, [f"{SLUG_PREFIX}%"] * sql.count("%s"))
+    report_facts_rebuild()
 
 
 def generate(*, agencies: int, specialists: int, engagements: int, seed: int) -> None:
@@ -244,6 +250,8 @@ def main() -> None:
     from django.db import connection
 
     from accounts.models import Agency
+    from marketplace.models import ReportEngagementFact
+    from marketplace.reports.facts import report_facts_rebuild
 
     if not (args.reuse and Agency.objects.filter(slug__startswith=SLUG_PREFIX).exists()):
         reset()
@@ -266,6 +274,14 @@ def main() -> None:
             f"{args.specialists:,} specialists in {args.agencies} agencies "
             f"in {time.perf_counter() - began:.1f} s on {connection.vendor}."
         )
+    if not ReportEngagementFact.objects.exists():
+        began = time.perf_counter()
+        counts = report_facts_rebuild()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        rows = ", ".join(f"{name} {count:,}" for name, count in counts.items())
+        print(f"Built the report facts in {time.perf_counter() - began:.1f} s ({rows}).")
     try:
         print(report_line("network", measure(args.requests, None)))
         print(report_line("one agency", measure(args.requests, f"{SLUG_PREFIX}0")))

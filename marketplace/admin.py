@@ -21,6 +21,7 @@ from marketplace.models import (
     Specialist,
     SpecialistSkill,
 )
+from marketplace.reports.facts import report_facts_refresh
 
 
 def _admin_values(obj: models.Model, names: list[str] | None = None) -> dict[str, Any]:
@@ -71,11 +72,31 @@ class AuditedAdmin(admin.ModelAdmin):
             super().delete_queryset(request, queryset)
 
 
+class ReportFactsAdmin(AuditedAdmin):
+    """Admin writes bypass the services too, so the report facts hear of them here."""
+
+    def report_need_ids(self, obj: models.Model) -> set[int]:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: models.Model, form: ModelForm, change: bool):
+        stored = type(obj)._default_manager.filter(pk=obj.pk).first() if change else None
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            before = self.report_need_ids(stored) if stored is not None else set()
+            report_facts_refresh(need_ids=before | self.report_need_ids(obj))
+
+
 @admin.register(Skill)
-class SkillAdmin(AuditedAdmin):
+class SkillAdmin(ReportFactsAdmin):
     list_display = ["name", "category"]
     list_filter = ["category"]
     search_fields = ["name", "description"]
+
+    def report_need_ids(self, obj: Skill) -> set[int]:
+        # The rate category of an engagement is its need's first required skill's.
+        return set(
+            NeedSkill.objects.filter(skill=obj, required=True).values_list("need_id", flat=True)
+        )
 
 
 class SpecialistSkillInline(admin.TabularInline):
@@ -138,9 +159,15 @@ class NeedAdmin(AuditedAdmin):
                 requirement_form.instance.need_created_at = form.instance.created_at
         super().save_formset(request, form, formset, change)
 
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets, change: bool) -> None:
+        # After the skills inline: status, period and required skills all count in reports.
+        with transaction.atomic():
+            super().save_related(request, form, formsets, change)
+            report_facts_refresh(need_ids=[form.instance.pk])
+
 
 @admin.register(Match)
-class MatchAdmin(AuditedAdmin):
+class MatchAdmin(ReportFactsAdmin):
     list_display = ["need", "specialist", "status", "score", "start", "end", "proposed_by"]
     list_filter = ["status", "proposed_by"]
     search_fields = ["need__title", "specialist__user__name"]
@@ -153,12 +180,18 @@ class MatchAdmin(AuditedAdmin):
         obj.specialist_agency_id = obj.specialist.agency_id
         super().save_model(request, obj, form, change)
 
+    def report_need_ids(self, obj: Match) -> set[int]:
+        return {obj.need_id}
+
 
 @admin.register(Engagement)
-class EngagementAdmin(AuditedAdmin):
+class EngagementAdmin(ReportFactsAdmin):
     list_display = ["match", "hours", "need_rating", "specialist_rating", "completed_at"]
     list_select_related = ["match__need", "match__specialist__user"]
     raw_id_fields = ["match"]
+
+    def report_need_ids(self, obj: Engagement) -> set[int]:
+        return {Match.objects.values_list("need_id", flat=True).get(pk=obj.match_id)}
 
 
 @admin.register(MatchingRun)

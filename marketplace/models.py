@@ -525,3 +525,220 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditTrailAppendOnly("Audit events cannot be deleted.")
+
+
+# Report facts ----------------------------------------------------------------------------
+#
+# What the reports read instead of joining engagements, matches, needs and skills on every
+# request. `marketplace.reports.facts.report_facts_refresh` writes them, in the transaction
+# of the state change that alters them; see that module for the rules they follow. What a
+# fact counts cannot be deleted (PROTECT): counted needs, matches and engagements stay.
+
+
+class ReportEngagementFact(models.Model):
+    """One completed engagement as the reports count it: its day, agencies, rate and hours."""
+
+    engagement = models.OneToOneField(
+        Engagement, on_delete=models.PROTECT, primary_key=True, related_name="report_fact"
+    )
+    need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="+")
+    completed_on = models.DateField()
+    lender = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
+    borrower = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # The skill category of the need's first required skill; blank: the default rate.
+    rate_category = models.CharField(max_length=30, blank=True)
+    hours = models.DecimalField(max_digits=8, decimal_places=1)
+    need_rating = models.PositiveSmallIntegerField(null=True)
+    specialist_rating = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["completed_on", "engagement"], name="rfact_eng_day_idx"),
+            models.Index(fields=["borrower", "completed_on"], name="rfact_eng_borrower_idx"),
+            models.Index(fields=["lender", "completed_on"], name="rfact_eng_lender_idx"),
+            models.Index(fields=["need"], name="rfact_eng_need_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.engagement_id}: {self.hours} h on {self.completed_on}"
+
+
+class ReportNeedFact(models.Model):
+    """A published need that reached a final state (filled or closed unfilled)."""
+
+    need = models.OneToOneField(
+        Need, on_delete=models.PROTECT, primary_key=True, related_name="report_fact"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    published_on = models.DateField()
+    filled = models.BooleanField()
+    filled_late = models.BooleanField()
+    # [[skill id, min level], ...] of its required skills, as counted in the skill tallies.
+    required_skills = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"need {self.need_id} published {self.published_on}"
+
+
+class ReportMatchFact(models.Model):
+    """A match's wait from its need's publication to approval and to acceptance, in days."""
+
+    match = models.OneToOneField(
+        Match, on_delete=models.PROTECT, primary_key=True, related_name="report_fact"
+    )
+    need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
+    approved_on = models.DateField(null=True)
+    approved_days = models.FloatField(null=True)
+    approved_whole_days = models.IntegerField(null=True)
+    accepted_on = models.DateField(null=True)
+    accepted_days = models.FloatField(null=True)
+    accepted_whole_days = models.IntegerField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["approved_whole_days", "approved_on"], name="rfact_match_appr_idx"
+            ),
+            models.Index(fields=["accepted_whole_days", "accepted_on"], name="rfact_match_acc_idx"),
+            models.Index(
+                fields=["agency", "approved_whole_days", "approved_on"],
+                name="rfact_match_ag_appr_idx",
+            ),
+            models.Index(
+                fields=["agency", "accepted_whole_days", "accepted_on"],
+                name="rfact_match_ag_acc_idx",
+            ),
+            models.Index(fields=["need"], name="rfact_match_need_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"match {self.match_id}"
+
+
+class TallyGrain(models.TextChoices):
+    DAY = "d", _("Day")
+    MONTH = "m", _("Month")
+
+
+class ReportTally(models.Model):
+    """A running total over one day or one calendar month (`bucket`: the day, or the 1st)."""
+
+    grain = models.CharField(max_length=1, choices=TallyGrain.choices)
+    bucket = models.DateField()
+
+    class Meta:
+        abstract = True
+
+
+class ReportSharedTally(ReportTally):
+    """Engagements completed, their hours and ratings, per lending and borrowing agency."""
+
+    lender = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
+    borrower = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
+    engagements = models.IntegerField(default=0)
+    hours = models.DecimalField(max_digits=14, decimal_places=1, default=0)
+    need_rating_1 = models.IntegerField(default=0)
+    need_rating_2 = models.IntegerField(default=0)
+    need_rating_3 = models.IntegerField(default=0)
+    need_rating_4 = models.IntegerField(default=0)
+    need_rating_5 = models.IntegerField(default=0)
+    specialist_rating_1 = models.IntegerField(default=0)
+    specialist_rating_2 = models.IntegerField(default=0)
+    specialist_rating_3 = models.IntegerField(default=0)
+    specialist_rating_4 = models.IntegerField(default=0)
+    specialist_rating_5 = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "bucket", "lender", "borrower"], name="rtally_shared_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.bucket} {self.lender_id}→{self.borrower_id}"
+
+
+class ReportCategoryTally(ReportTally):
+    """Hours borrowed per borrowing agency and rate category (blank: the default rate)."""
+
+    borrower = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
+    rate_category = models.CharField(max_length=30, blank=True)
+    hours = models.DecimalField(max_digits=14, decimal_places=1, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "bucket", "borrower", "rate_category"],
+                name="rtally_category_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.bucket} {self.borrower_id} {self.rate_category}"
+
+
+class ReportFillTally(ReportTally):
+    """Needs published on the bucket's days that reached a final state, and those filled."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
+    needs_final = models.IntegerField(default=0)
+    needs_filled = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["grain", "bucket", "agency"], name="rtally_fill_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.bucket} {self.agency_id}"
+
+
+class ReportSkillTally(ReportTally):
+    """Final needs per required skill and level: how many, unfilled, and filled late."""
+
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+", db_index=False)
+    min_level = models.PositiveSmallIntegerField()
+    needs = models.IntegerField(default=0)
+    unfilled = models.IntegerField(default=0)
+    filled_late = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "bucket", "skill", "min_level"], name="rtally_skill_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.bucket} {self.skill_id} ≥{self.min_level}"
+
+
+class WaitStage(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class ReportWaitTally(ReportTally):
+    """Matches approved (accepted) in the bucket per need agency and whole days waited.
+
+    The counts say in which whole day the median lies; the exact values of that day are
+    then read from ReportMatchFact.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
+    stage = models.CharField(max_length=8, choices=WaitStage.choices)
+    whole_days = models.IntegerField()
+    matches = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "bucket", "agency", "stage", "whole_days"],
+                name="rtally_wait_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.bucket} {self.agency_id} {self.stage} {self.whole_days}"

@@ -1,9 +1,20 @@
-"""The report as HTML: the charts a page shows, and a self-contained file for agency heads."""
+"""The report as one document: the page's charts, the print view, the HTML file and the PDF.
+
+The print view, the self-contained HTML file (`manage.py report_summary`) and the PDF are
+the same template (`reports/summary_document.html`): the print view links its
+stylesheets (the site's Content-Security-Policy forbids inline styles), the file and the
+PDF carry them inside. The print rules (`@page`, `@media print`) live in reports.css.
+"""
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.staticfiles import finders
+from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from marketplace.reports.charts import Series, bar_chart, column_chart
@@ -12,6 +23,11 @@ from marketplace.selectors.reports import Report
 # Shortage chart: the scarcest skills only; the table below it lists them all.
 TOP_SKILLS = 10
 STYLESHEETS = ("marketplace/site.css", "css/reports.css")
+
+
+def month_label(month) -> str:
+    """A month as the reader's language writes it ("jan. 2027", "Jan. 2027")."""
+    return dateformat.format(month, "M Y")
 
 
 def report_charts(report: Report) -> dict:
@@ -52,7 +68,7 @@ def report_charts(report: Report) -> dict:
                 "One column per month of the period; a column below the line is a month "
                 "where internal prices exceeded the market rate. Table below."
             ),
-            labels=[row.month.strftime("%Y-%m") for row in report.months],
+            labels=[month_label(row.month) for row in report.months],
             values=[row.cost_avoided for row in report.months],
         ),
         "top_skills": skills,
@@ -70,9 +86,44 @@ def _inline_css() -> str:
     return "\n".join(parts)
 
 
-def render_report_document(report: Report) -> str:
-    """One HTML file with its CSS inside, readable offline and safe to mail."""
-    return render_to_string(
-        "reports/summary_document.html",
-        {"report": report, "charts": report_charts(report), "css": _inline_css()},
-    )
+def render_report_document(report: Report, *, inline: bool = True, links: dict | None = None):
+    """The report as one HTML document: with its CSS inside (a file to mail, the PDF's
+    source), or linking it (`inline=False`: the print view, under the site's CSP)."""
+    context = {"report": report, "charts": report_charts(report), "links": links or {}}
+    if inline:
+        context["css"] = _inline_css()
+    else:
+        context["stylesheets"] = [static(name) for name in STYLESHEETS]
+    return render_to_string("reports/summary_document.html", context)
+
+
+# WeasyPrint names each screen-only CSS rule of the site's stylesheet that it skips; those
+# are expected (print needs none of them), not news for the log on every download.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+
+class ExternalResource(ValueError):
+    """The PDF asked for something outside the document; nothing is fetched."""
+
+
+def _refuse(url: str, *args, **kwargs) -> dict:
+    raise ExternalResource(f"The report's PDF loads nothing from outside: {url}")
+
+
+def render_report_pdf(report: Report) -> bytes:
+    """The print view as a PDF, by WeasyPrint, in-process: no browser, no network."""
+    from weasyprint import HTML  # imported on use: it loads Pango, which pages never need
+
+    html = render_report_document(report, inline=True)
+    return HTML(string=html, url_fetcher=_refuse).write_pdf()
+
+
+def pdf_response(report: Report) -> HttpResponse:
+    """The report's PDF as a download named after its period (and agency)."""
+    period = report.period
+    name = f"report-{period.start.isoformat()}-{period.end.isoformat()}"
+    if report.agency is not None:
+        name += f"-{report.agency.slug}"
+    response = HttpResponse(render_report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response

@@ -9,18 +9,33 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
+from marketplace.models import Skill
 from marketplace.reports.csv_export import TABLES
 from marketplace.selectors.reports import ReportPeriod
 
 # Long enough for a multi-year comparison, short enough that one request stays cheap.
 MAX_PERIOD_DAYS = 366 * 10
+# Dates a report can be about: the product's history and a lifetime of plans, nothing
+# that makes date arithmetic overflow (9999-12-31 + 1 day).
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+def _bounded(value: dt.date | None) -> dt.date | None:
+    if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+        raise forms.ValidationError(
+            _("Give a date from %(first)s to %(last)s."),
+            params={"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+        )
+    return value
 
 
 class ReportQueryForm(forms.Form):
-    """`from` and `to` (inclusive dates; default the current calendar year), `agency` (slug),
-    and for CSV `table` and `decimal` (`point`, or `comma` with `;` as separator)."""
+    """`from` and `to` (inclusive dates, 2000–2100; default the current calendar year),
+    `agency` (slug), `skill` (id, for the register), and for CSV `table` and `decimal`
+    (`point`, or `comma` with `;` as separator)."""
 
     agency = forms.SlugField(label=_("Agency"), required=False)
+    skill = forms.IntegerField(label=_("Skill"), required=False, min_value=1)
     table = forms.ChoiceField(
         label=_("Table"), required=False, choices=[(name, name) for name in TABLES]
     )
@@ -33,9 +48,20 @@ class ReportQueryForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # `from` is a Python keyword, so these two cannot be class attributes.
-        self.fields["from"] = forms.DateField(label=_("From"), required=False)
-        self.fields["to"] = forms.DateField(label=_("To"), required=False)
-        self.order_fields(["from", "to", "agency", "table", "decimal"])
+        self.fields["from"] = forms.DateField(
+            label=_("From"), required=False, validators=[_bounded]
+        )
+        self.fields["to"] = forms.DateField(label=_("To"), required=False, validators=[_bounded])
+        self.order_fields(["from", "to", "agency", "skill", "table", "decimal"])
+
+    def clean_skill(self) -> Skill | None:
+        skill_id = self.cleaned_data.get("skill")
+        if skill_id is None:
+            return None
+        skill = Skill.objects.filter(pk=skill_id).first()
+        if skill is None:
+            raise forms.ValidationError(_("No skill has this id."))
+        return skill
 
     def clean_agency(self) -> Agency | None:
         slug = self.cleaned_data.get("agency")

@@ -1,7 +1,8 @@
 """The summary report: how much capacity the network shared, what it saved, what is scarce.
 
-Every figure is an aggregate computed in the database; Python only multiplies per-group
-sums by rates and merges a handful of grouped rows. Definitions:
+Every figure is read from the report facts and tallies that `marketplace.reports.facts`
+keeps as the data changes (see there); Python multiplies per-group sums by rates and
+merges a bounded number of rows. Definitions:
 
 - **Period**: two dates, both inclusive, in the site's time zone. An engagement counts in
   the period by its `Engagement.completed_at`.
@@ -24,9 +25,8 @@ sums by rates and merges a handful of grouped rows. Definitions:
   `closed`; cancelled needs are withdrawn demand and left out), among needs whose
   `published_at` is in the period. No such need: no rate (None), not 0 %.
 - **Time to match**: for each match approved (accepted) in the period, the days from its
-  need's publication to `approved_at` (`accepted_at`); the median of those. PostgreSQL
-  computes it with `percentile_cont(0.5)`; SQLite with a median aggregate registered on
-  the connection, so both aggregate per group in the database.
+  need's publication to `approved_at` (`accepted_at`); the median of those (the mean of
+  the middle two for an even count).
 - **Scarcest skills**: among needs published in the period that reached a final state,
   per required skill and asked minimum level: how many were unfilled (`closed`) or filled
   late (a match accepted on a day after the need's start date), against how many
@@ -41,25 +41,15 @@ sums by rates and merges a handful of grouped rows. Definitions:
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db.models import (
-    Aggregate,
-    Count,
-    Exists,
-    F,
-    FloatField,
-    Func,
-    OuterRef,
-    Q,
-    QuerySet,
-    Sum,
-)
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -67,82 +57,20 @@ from accounts.errors import Forbidden
 from accounts.models import Agency, User
 from marketplace import permissions
 from marketplace.models import (
-    Engagement,
-    Match,
-    MatchStatus,
-    Need,
-    NeedSkill,
-    NeedStatus,
+    ReportCategoryTally,
+    ReportFillTally,
+    ReportMatchFact,
+    ReportSharedTally,
+    ReportSkillTally,
+    ReportTally,
+    ReportWaitTally,
+    Skill,
     SpecialistSkill,
+    TallyGrain,
+    WaitStage,
 )
 
-FINAL_NEED_STATUSES = (NeedStatus.FILLED, NeedStatus.CLOSED)
-FILLING_MATCH_STATUSES = (MatchStatus.ACCEPTED, MatchStatus.COMPLETED)
 ZERO = Decimal(0)
-
-
-# Database functions ----------------------------------------------------------------------
-
-
-class _SQLiteMedian:
-    """The SQLite side of `Median`: collects one group's values and returns their median."""
-
-    def __init__(self) -> None:
-        self.values: list[float] = []
-
-    def step(self, value: float | None) -> None:
-        if value is not None:
-            self.values.append(value)
-
-    def finalize(self) -> float | None:
-        return statistics.median(self.values) if self.values else None
-
-
-class Median(Aggregate):
-    """The median of a numeric expression, per group, computed in the database."""
-
-    function = "percentile_cont"
-    name = "Median"
-    output_field = FloatField()
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        # SQLite has no median; a Python aggregate on the connection still runs per group
-        # inside the query, so no rows travel to the caller.
-        connection.ensure_connection()
-        connection.connection.create_aggregate("reports_median", 1, _SQLiteMedian)
-        clone = self.copy()
-        clone.function = "reports_median"
-        clone.template = "%(function)s(%(distinct)s%(expressions)s)"
-        return super(Median, clone).as_sql(compiler, connection, **extra_context)
-
-
-class DaysBetween(Func):
-    """(end − start) in days, fractional, for two datetime expressions."""
-
-    output_field = FloatField()
-    arity = 2
-
-    def __init__(self, end, start) -> None:
-        super().__init__(end, start)
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0",
-            arg_joiner=" - ",
-            **extra_context,
-        )
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(julianday(%(expressions)s))",
-            arg_joiner=") - julianday(",
-            **extra_context,
-        )
 
 
 # Shapes -----------------------------------------------------------------------------------
@@ -274,9 +202,23 @@ class Report:
     skills: list[SkillRow] = field(default_factory=list)
     months: list[MonthRow] = field(default_factory=list)
     ratings: list[RatingRow] = field(default_factory=list)
+    # Whether the agency rows and flows are every agency's (a coordinator's view) or only
+    # those of `agency` (a manager's): each section of the page says whose figures it shows.
+    all_agencies: bool = True
 
 
 # Rates ------------------------------------------------------------------------------------
+
+
+# Where a rate came from: the agency's own figure, or the settings' default.
+RATE_AGENCY, RATE_DEFAULT = "agency", "default"
+
+
+def internal_rate_and_source(stored: int | None) -> tuple[Decimal, str]:
+    """The internal price per hour of an agency whose `internal_hourly_rate` is `stored`."""
+    if stored is not None:
+        return Decimal(stored), RATE_AGENCY
+    return Decimal(settings.REPORTS_INTERNAL_HOURLY_RATE), RATE_DEFAULT
 
 
 class _Agencies:
@@ -285,19 +227,28 @@ class _Agencies:
     def __init__(self) -> None:
         self.by_id = {agency.pk: agency for agency in Agency.objects.order_by("name")}
 
-    def consultant_rate(self, borrower_id: int, category: str | None) -> Decimal:
+    def consultant_rate_and_source(self, borrower_id: int, category: str | None) -> tuple:
+        """(SEK per hour, RATE_AGENCY or RATE_DEFAULT) a consultant would have cost."""
         overrides = self.by_id[borrower_id].consultant_rate_overrides
         if category and isinstance(overrides, dict) and category in overrides:
-            try:
-                return Decimal(str(overrides[category]))
-            except InvalidOperation:
-                pass  # a mistyped override falls back to the settings, not a broken report
+            # A mistyped override falls back to the settings, not a broken report.
+            with contextlib.suppress(InvalidOperation):
+                rate = Decimal(str(overrides[category]))
+                if rate.is_finite():
+                    return rate, RATE_AGENCY
         default = settings.REPORTS_DEFAULT_CONSULTANT_HOURLY_RATE
-        return Decimal(settings.REPORTS_CONSULTANT_HOURLY_RATES.get(category, default))
+        return Decimal(
+            settings.REPORTS_CONSULTANT_HOURLY_RATES.get(category, default)
+        ), RATE_DEFAULT
+
+    def consultant_rate(self, borrower_id: int, category: str | None) -> Decimal:
+        return self.consultant_rate_and_source(borrower_id, category)[0]
+
+    def internal_rate_and_source(self, lender_id: int) -> tuple[Decimal, str]:
+        return internal_rate_and_source(self.by_id[lender_id].internal_hourly_rate)
 
     def internal_rate(self, lender_id: int) -> Decimal:
-        rate = self.by_id[lender_id].internal_hourly_rate
-        return Decimal(rate if rate is not None else settings.REPORTS_INTERNAL_HOURLY_RATE)
+        return self.internal_rate_and_source(lender_id)[0]
 
 
 def _hours(total: Decimal | None) -> Decimal:
@@ -317,134 +268,139 @@ def _rounded(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
-# Engagement facts -------------------------------------------------------------------------
+# Reading the tallies ----------------------------------------------------------------------
+
+
+class _Buckets:
+    """The tally rows that make up a period: its whole months, and the days of the rest."""
+
+    def __init__(self, period: ReportPeriod) -> None:
+        whole: list[dt.date] = []
+        condition = Q()
+        for month in period.months():
+            last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+            first_day, last_day = max(month, period.start), min(last, period.end)
+            if (first_day, last_day) == (month, last):
+                whole.append(month)
+            else:
+                condition |= Q(grain=TallyGrain.DAY, bucket__range=(first_day, last_day))
+        if whole:
+            condition |= Q(grain=TallyGrain.MONTH, bucket__in=whole)
+        self.condition = condition
+
+    def rows(self, model: type[ReportTally]) -> QuerySet:
+        return model.objects.filter(self.condition).order_by()
+
+
+RATING_COLUMNS = [
+    *(f"need_rating_{n}" for n in range(1, 6)),
+    *(f"specialist_rating_{n}" for n in range(1, 6)),
+]
 
 
 @dataclass
-class _Fact:
-    """Engagements of one month and (lender, borrower) pair, summed by the database."""
+class _Shared:
+    """Engagements, hours and ratings (need 1–5, then specialist 1–5) of a set of pairs."""
 
-    month: dt.date
-    lender: int
-    borrower: int
-    engagements: int
-    hours: Decimal
-    need_ratings: list[int]  # how many 1s, 2s, ... 5s
-    specialist_ratings: list[int]
+    engagements: int = 0
+    hours: Decimal = ZERO
+    ratings: list[int] = field(default_factory=lambda: [0] * 10)
 
+    def add(self, other: _Shared) -> None:
+        self.engagements += other.engagements
+        self.hours += other.hours
+        self.ratings = [a + b for a, b in zip(self.ratings, other.ratings, strict=True)]
 
-def _engagements_in(period: ReportPeriod) -> QuerySet[Engagement]:
-    return Engagement.objects.filter(
-        completed_at__gte=period.start_at, completed_at__lt=period.end_at
-    )
+    @property
+    def need_ratings(self) -> list[int]:
+        return self.ratings[:5]
 
-
-def _as_date(value: dt.date | dt.datetime) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
+    @property
+    def specialist_ratings(self) -> list[int]:
+        return self.ratings[5:]
 
 
 class _EngagementFacts:
-    """Every engagement figure, row, flow and month, from two grouped queries.
+    """Every engagement figure, row, flow and month, from the period's tally rows.
 
-    The first sums engagements, hours and ratings per (month, lender, borrower); the
-    second sums hours per (month, borrower, rate category). Their size is bounded by
-    months × agencies² and months × agencies × categories, whatever the number of
-    engagements. The consultant part of the cost depends only on borrower and category
-    and the internal part only on the lender, so every cost figure can be put together
-    from these two.
+    Shared tallies give engagements, hours and ratings per (lender, borrower), and hours
+    and internal price per (month, borrower); category tallies give hours per (month,
+    borrower, rate category). The consultant part of the cost depends only on borrower
+    and category and the internal part only on the lender, so every cost figure is put
+    together from these. Each is bounded by months × agencies² or months × agencies ×
+    categories, whatever the number of engagements; each row is read once.
     """
 
-    def __init__(self, period: ReportPeriod, agencies: _Agencies) -> None:
-        self.agencies = agencies
-        engagements = _engagements_in(period).annotate(
-            month=TruncMonth("completed_at"), borrower=F("match__need__agency_id")
-        )
-        ratings = {}
-        for n in range(1, 6):
-            ratings[f"need_{n}"] = Count("id", filter=Q(need_rating=n))
-            ratings[f"specialist_{n}"] = Count("id", filter=Q(specialist_rating=n))
-        self.facts = [
-            _Fact(
-                month=_as_date(row["month"]),
-                lender=row["lender"],
-                borrower=row["borrower"],
-                engagements=row["n"],
-                hours=row["hours"] or ZERO,
-                need_ratings=[row[f"need_{n}"] for n in range(1, 6)],
-                specialist_ratings=[row[f"specialist_{n}"] for n in range(1, 6)],
-            )
-            for row in engagements.order_by()
-            .values("month", "borrower", lender=F("match__specialist__agency_id"))
-            .annotate(n=Count("id"), hours=Sum("hours"), **ratings)
-        ]
-        # Consultant cost per (month, borrower): categorised hours at their category's
-        # rate, the rest (needs without a required skill) at the default rate.
-        uncategorised: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
-        for fact in self.facts:
-            uncategorised[(fact.month, fact.borrower)] += fact.hours
-        self.consultant: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
-        first_skill = "match__need__skill_requirements"
-        # "No required skill of the same need has a lower id": an anti-join, which
-        # PostgreSQL runs faster than matching against a MIN(id) per need.
-        earlier = NeedSkill.objects.filter(
-            need_id=OuterRef(f"{first_skill}__need_id"),
-            required=True,
-            id__lt=OuterRef(f"{first_skill}__id"),
-        )
-        by_category = (
-            engagements.filter(Q(**{f"{first_skill}__required": True}), ~Exists(earlier))
-            .order_by()
-            .values("month", "borrower", category=F(f"{first_skill}__skill__category"))
-            .annotate(hours=Sum("hours"))
-        )
-        for row in by_category:
-            key = (_as_date(row["month"]), row["borrower"])
-            hours = row["hours"] or ZERO
-            uncategorised[key] -= hours
-            rate = agencies.consultant_rate(row["borrower"], row["category"])
-            self.consultant[key] += hours * rate
-        for (month, borrower), hours in uncategorised.items():
-            self.consultant[(month, borrower)] += hours * agencies.consultant_rate(borrower, None)
+    def __init__(self, buckets: _Buckets, agencies: _Agencies) -> None:
+        self.pairs: dict[tuple[int, int], _Shared] = {}
+        sums = {name: Sum(name) for name in ("engagements", "hours", *RATING_COLUMNS)}
+        for row in (
+            buckets.rows(ReportSharedTally).values_list("lender_id", "borrower_id").annotate(**sums)
+        ):
+            if row[2]:
+                self.pairs[(row[0], row[1])] = _Shared(row[2], row[3], list(row[4:]))
+        # (month, borrower) -> [engagements, hours, internal price]; the lenders' internal
+        # rates are few, so the database sums hours per rate rather than per lender.
+        self.borrowed: dict[tuple[dt.date, int], list] = defaultdict(lambda: [0, ZERO, ZERO])
+        for month, borrower, rate, engagements, hours in (
+            buckets.rows(ReportSharedTally)
+            .values_list(TruncMonth("bucket"), "borrower_id", "lender__internal_hourly_rate")
+            .annotate(Sum("engagements"), Sum("hours"))
+        ):
+            row = self.borrowed[(_as_date(month), borrower)]
+            row[0] += engagements
+            row[1] += hours
+            row[2] += hours * internal_rate_and_source(rate)[0]
+        self.consultant: dict[tuple[dt.date, int], Decimal] = defaultdict(lambda: ZERO)
+        for month, borrower, category, hours in (
+            buckets.rows(ReportCategoryTally)
+            .values_list(TruncMonth("bucket"), "borrower_id", "rate_category")
+            .annotate(Sum("hours"))
+        ):
+            rate = agencies.consultant_rate(borrower, category or None)
+            self.consultant[(_as_date(month), borrower)] += hours * rate
 
-    def select(
+    def shared(
         self,
         *,
         touching: int | None = None,
-        borrower: int | None = None,
         lender: int | None = None,
-        month: dt.date | None = None,
-    ) -> list[_Fact]:
-        return [
-            f
-            for f in self.facts
-            if (touching is None or touching in (f.lender, f.borrower))
-            and (borrower is None or f.borrower == borrower)
-            and (lender is None or f.lender == lender)
-            and (month is None or f.month == month)
-        ]
+        borrower: int | None = None,
+    ) -> _Shared:
+        total = _Shared()
+        for (pair_lender, pair_borrower), pair in self.pairs.items():
+            if (
+                (touching is None or touching in (pair_lender, pair_borrower))
+                and (lender is None or pair_lender == lender)
+                and (borrower is None or pair_borrower == borrower)
+            ):
+                total.add(pair)
+        return total
+
+    def month(self, month: dt.date, *, borrower: int | None) -> tuple[int, Decimal]:
+        """(engagements, hours) completed in a month, of the network or one borrower."""
+        engagements, hours = 0, ZERO
+        for (m, b), (count, total, _) in self.borrowed.items():
+            if m == month and (borrower is None or b == borrower):
+                engagements += count
+                hours += total
+        return engagements, hours
 
     def costs(
         self, *, borrower: int | None = None, month: dt.date | None = None
     ) -> tuple[Decimal, Decimal]:
         """(consultant cost, internal price) of the hours borrowed, optionally narrowed."""
-        consultant = sum(
-            (
-                cost
-                for (m, b), cost in self.consultant.items()
-                if (borrower is None or b == borrower) and (month is None or m == month)
-            ),
-            ZERO,
-        )
-        internal = sum(
-            (
-                f.hours * self.agencies.internal_rate(f.lender)
-                for f in self.select(borrower=borrower, month=month)
-            ),
-            ZERO,
-        )
+
+        def wanted(key: tuple[dt.date, int]) -> bool:
+            return (borrower is None or key[1] == borrower) and (month is None or key[0] == month)
+
+        consultant = sum((cost for key, cost in self.consultant.items() if wanted(key)), ZERO)
+        internal = sum((row[2] for key, row in self.borrowed.items() if wanted(key)), ZERO)
         return consultant, internal
+
+
+def _as_date(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _average(counts: list[int]) -> float | None:
@@ -454,47 +410,103 @@ def _average(counts: list[int]) -> float | None:
     return round(sum(n * c for n, c in zip(range(1, 6), counts, strict=True)) / total, 2)
 
 
-def _add_counts(facts: list[_Fact], attribute: str) -> list[int]:
-    return [sum(getattr(f, attribute)[i] for f in facts) for i in range(5)]
-
-
-def _total_hours(facts: list[_Fact]) -> Decimal:
-    return _hours(sum((f.hours for f in facts), ZERO))
-
-
 # Needs and time to match --------------------------------------------------------------------
 
 
-def _fills(period: ReportPeriod) -> dict[int, tuple[int, int]]:
+def _fills(buckets: _Buckets) -> dict[int, tuple[int, int]]:
     """(filled, final) per agency, for needs published in the period."""
     rows = (
-        Need.objects.filter(
-            published_at__gte=period.start_at,
-            published_at__lt=period.end_at,
-            status__in=FINAL_NEED_STATUSES,
-        )
-        .order_by()
+        buckets.rows(ReportFillTally)
         .values("agency_id")
-        .annotate(final=Count("id"), filled=Count("id", filter=Q(status=NeedStatus.FILLED)))
+        .annotate(final=Sum("needs_final"), filled=Sum("needs_filled"))
     )
-    return {row["agency_id"]: (row["filled"], row["final"]) for row in rows}
+    return {row["agency_id"]: (row["filled"], row["final"]) for row in rows if row["final"]}
 
 
-def _medians(period: ReportPeriod, *, per_agency: bool) -> dict[int | None, tuple]:
-    """(median days to approved, to accepted) for the network (key None) or per agency."""
-    approved = Q(approved_at__gte=period.start_at, approved_at__lt=period.end_at)
-    accepted = Q(accepted_at__gte=period.start_at, accepted_at__lt=period.end_at)
-    matches = Match.objects.filter(approved | accepted, need__published_at__isnull=False)
-    medians = {
-        "approved": Median(DaysBetween("approved_at", "need__published_at"), filter=approved),
-        "accepted": Median(DaysBetween("accepted_at", "need__published_at"), filter=accepted),
+def _median_of_two(low: float, high: float) -> float:
+    # The arithmetic each database's median used, so the figures match to the last bit.
+    if connection.vendor == "postgresql":
+        return low + (high - low) * 0.5  # percentile_cont's interpolation
+    return (low + high) / 2  # statistics.median
+
+
+def _middle_ranks(counts: dict[int, int]) -> list[tuple[int, int]]:
+    """(whole days, rank among that day's values) of the middle value or the middle two."""
+    total = sum(counts.values())
+    if not total:
+        return []
+    wanted = sorted({(total - 1) // 2, total // 2})
+    found, seen = [], 0
+    for days in sorted(counts):
+        count = counts[days]
+        found += [(days, rank - seen) for rank in wanted if seen <= rank < seen + count]
+        seen += count
+    return found
+
+
+WAIT_COLUMNS = {
+    WaitStage.APPROVED: ("approved_on", "approved_whole_days", "approved_days"),
+    WaitStage.ACCEPTED: ("accepted_on", "accepted_whole_days", "accepted_days"),
+}
+
+
+def _medians(
+    period: ReportPeriod, buckets: _Buckets, *, detail: int | None, listed: set[int]
+) -> dict[int | None, tuple]:
+    """(median days to approved, to accepted) for the network (key None) and agencies:
+    both for `detail`, to accepted for the `listed` agencies.
+
+    The wait tallies say in which whole day each median lies; only the matches of that
+    day are read to find its exact value.
+    """
+    needed = {
+        WaitStage.APPROVED: {None, detail},
+        WaitStage.ACCEPTED: {None, detail, *listed},
     }
-    if not per_agency:
-        row = matches.aggregate(**medians)
-        return {None: (_rounded(row["approved"], 1), _rounded(row["accepted"], 1))}
-    rows = matches.order_by().values(agency=F("need__agency_id")).annotate(**medians)
+    counts: dict[tuple[int | None, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for row in (
+        buckets.rows(ReportWaitTally)
+        .values("agency_id", "stage", "whole_days")
+        .annotate(n=Sum("matches"))
+    ):
+        if row["n"]:
+            counts[(None, row["stage"])][row["whole_days"]] += row["n"]
+            counts[(row["agency_id"], row["stage"])][row["whole_days"]] += row["n"]
+    medians: dict[tuple[int | None, str], float] = {}
+    for stage, (day_column, whole_column, value_column) in WAIT_COLUMNS.items():
+        wanted = {
+            group: _middle_ranks(c)
+            for (group, s), c in counts.items()
+            if s == stage and group in needed[stage]
+        }
+        if not wanted:
+            continue
+        condition = Q()
+        for group, ranks in wanted.items():
+            days = {d for d, _ in ranks}
+            agency = {} if group is None else {"agency_id": group}
+            condition |= Q(**agency, **{f"{whole_column}__in": days})
+        values: dict[tuple[int | None, int], list[float]] = defaultdict(list)
+        for agency_id, days, value in (
+            ReportMatchFact.objects.filter(
+                condition, **{f"{day_column}__range": (period.start, period.end)}
+            )
+            .order_by()
+            .values_list("agency_id", whole_column, value_column)
+        ):
+            values[(agency_id, days)].append(value)
+            values[(None, days)].append(value)
+        for group, ranks in wanted.items():
+            picked = [sorted(values[(group, days)])[rank] for days, rank in ranks]
+            medians[(group, stage)] = (
+                picked[0] if len(picked) == 1 else _median_of_two(picked[0], picked[1])
+            )
     return {
-        row["agency"]: (_rounded(row["approved"], 1), _rounded(row["accepted"], 1)) for row in rows
+        group: (
+            _rounded(medians.get((group, WaitStage.APPROVED)), 1),
+            _rounded(medians.get((group, WaitStage.ACCEPTED)), 1),
+        )
+        for group in {group for group, _ in counts} | {None}
     }
 
 
@@ -509,13 +521,11 @@ def _figures(
     fill: tuple[int, int],
     medians: tuple[float | None, float | None],
 ) -> Figures:
-    shared = facts.select(touching=agency_id)
-    hours = _total_hours(shared)
+    shared = facts.shared(touching=agency_id)
+    hours = _hours(shared.hours)
     consultant, internal = facts.costs(borrower=agency_id)
-    need_ratings = _add_counts(shared, "need_ratings")
-    specialist_ratings = _add_counts(shared, "specialist_ratings")
     return Figures(
-        engagements=sum(f.engagements for f in shared),
+        engagements=shared.engagements,
         hours=hours,
         fte=period.fte(hours),
         consultant_cost=_kronor(consultant),
@@ -526,10 +536,10 @@ def _figures(
         fill_rate=_ratio(*fill),
         median_days_to_approved=medians[0],
         median_days_to_accepted=medians[1],
-        need_rating_average=_average(need_ratings),
-        need_rating_count=sum(need_ratings),
-        specialist_rating_average=_average(specialist_ratings),
-        specialist_rating_count=sum(specialist_ratings),
+        need_rating_average=_average(shared.need_ratings),
+        need_rating_count=sum(shared.need_ratings),
+        specialist_rating_average=_average(shared.specialist_ratings),
+        specialist_rating_count=sum(shared.specialist_ratings),
     )
 
 
@@ -540,18 +550,18 @@ def _agency_row(
     fill: tuple[int, int],
     median_accepted: float | None,
 ) -> AgencyRow:
-    lent = facts.select(lender=agency.pk)
-    borrowed = facts.select(borrower=agency.pk)
-    lent_hours, borrowed_hours = _total_hours(lent), _total_hours(borrowed)
+    lent = facts.shared(lender=agency.pk)
+    borrowed = facts.shared(borrower=agency.pk)
+    lent_hours, borrowed_hours = _hours(lent.hours), _hours(borrowed.hours)
     consultant, internal = facts.costs(borrower=agency.pk)
     return AgencyRow(
         agency_id=agency.pk,
         slug=agency.slug,
         name=agency.name,
-        lent_engagements=sum(f.engagements for f in lent),
+        lent_engagements=lent.engagements,
         lent_hours=lent_hours,
         lent_fte=period.fte(lent_hours),
-        borrowed_engagements=sum(f.engagements for f in borrowed),
+        borrowed_engagements=borrowed.engagements,
         borrowed_hours=borrowed_hours,
         borrowed_fte=period.fte(borrowed_hours),
         balance_fte=round(period.fte(lent_hours) - period.fte(borrowed_hours), 3),
@@ -563,18 +573,19 @@ def _agency_row(
     )
 
 
-def _flows(period: ReportPeriod, agencies: _Agencies, facts: list[_Fact]) -> list[FlowRow]:
-    pairs: dict[tuple[int, int], list[_Fact]] = defaultdict(list)
-    for fact in facts:
-        pairs[(fact.lender, fact.borrower)].append(fact)
+def _flows(
+    period: ReportPeriod, agencies: _Agencies, facts: _EngagementFacts, touching: int | None
+) -> list[FlowRow]:
     flows = []
-    for (lender, borrower), group in pairs.items():
-        hours = _total_hours(group)
+    for (lender, borrower), pair in facts.pairs.items():
+        if not pair.engagements or (touching is not None and touching not in (lender, borrower)):
+            continue
+        hours = _hours(pair.hours)
         flows.append(
             FlowRow(
                 lender=agencies.by_id[lender].name,
                 borrower=agencies.by_id[borrower].name,
-                engagements=sum(f.engagements for f in group),
+                engagements=pair.engagements,
                 hours=hours,
                 fte=period.fte(hours),
             )
@@ -583,50 +594,42 @@ def _flows(period: ReportPeriod, agencies: _Agencies, facts: list[_Fact]) -> lis
     return flows
 
 
-def _skills(period: ReportPeriod) -> list[SkillRow]:
-    late = Q(need__status=NeedStatus.FILLED) & Q(
-        need__in=Match.objects.filter(
-            status__in=FILLING_MATCH_STATUSES, accepted_at__date__gt=F("need__start")
-        ).values("need_id")
-    )
-    demand = list(
-        NeedSkill.objects.filter(
-            required=True,
-            need__status__in=FINAL_NEED_STATUSES,
-            need__published_at__gte=period.start_at,
-            need__published_at__lt=period.end_at,
+def _skills(buckets: _Buckets) -> list[SkillRow]:
+    demand = [
+        row
+        for row in buckets.rows(ReportSkillTally)
+        .values("skill_id", "min_level")
+        .annotate(total=Sum("needs"), total_unfilled=Sum("unfilled"), total_late=Sum("filled_late"))
+        if row["total"]
+    ]
+    skills = {
+        skill.pk: skill
+        for skill in Skill.objects.filter(pk__in={row["skill_id"] for row in demand}).only(
+            "name", "category"
         )
-        .order_by()
-        .values("skill_id", "skill__name", "skill__category", "min_level")
-        .annotate(
-            needs=Count("id"),
-            unfilled=Count("id", filter=Q(need__status=NeedStatus.CLOSED)),
-            filled_late=Count("id", filter=late),
-        )
-    )
+    }
     # Shareable specialists per skill and level, summed downwards to "at least this level".
     supply: dict[tuple[int, int], int] = defaultdict(int)
-    for item in (
-        SpecialistSkill.objects.filter(
-            specialist__shareable=True, skill_id__in={d["skill_id"] for d in demand}
-        )
+    for skill_id, level, count in (
+        SpecialistSkill.objects.filter(specialist__shareable=True, skill_id__in=set(skills))
         .order_by()
         .values("skill_id", "level")
         .annotate(n=Count("specialist_id", distinct=True))
+        .values_list("skill_id", "level", "n")
     ):
-        for level in range(1, item["level"] + 1):
-            supply[(item["skill_id"], level)] += item["n"]
+        for at_least in range(1, level + 1):
+            supply[(skill_id, at_least)] += count
     rows = [
         SkillRow(
-            skill=d["skill__name"],
-            category=d["skill__category"],
-            min_level=d["min_level"],
-            needs=d["needs"],
-            unfilled=d["unfilled"],
-            filled_late=d["filled_late"],
-            shareable_specialists=supply[(d["skill_id"], d["min_level"])],
+            skill=skills[row["skill_id"]].name,
+            category=skills[row["skill_id"]].category,
+            min_level=row["min_level"],
+            needs=row["total"],
+            unfilled=row["total_unfilled"],
+            filled_late=row["total_late"],
+            shareable_specialists=supply[(row["skill_id"], row["min_level"])],
         )
-        for d in demand
+        for row in demand
     ]
     rows.sort(key=lambda r: (-r.shortage, r.shareable_specialists, r.skill, r.min_level))
     return rows
@@ -636,27 +639,25 @@ def _months(period: ReportPeriod, facts: _EngagementFacts, borrower: int | None)
     """Per month: engagements, hours and cost avoided, of the network or one borrower."""
     rows = []
     for month in period.months():
-        group = facts.select(borrower=borrower, month=month)
+        engagements, hours = facts.month(month, borrower=borrower)
         consultant, internal = facts.costs(borrower=borrower, month=month)
         rows.append(
             MonthRow(
                 month=month,
-                engagements=sum(f.engagements for f in group),
-                hours=_total_hours(group),
+                engagements=engagements,
+                hours=_hours(hours),
                 cost_avoided=_kronor(consultant - internal),
             )
         )
     return rows
 
 
-def _ratings(facts: list[_Fact]) -> list[RatingRow]:
-    need_ratings = _add_counts(facts, "need_ratings")
-    specialist_ratings = _add_counts(facts, "specialist_ratings")
+def _ratings(shared: _Shared) -> list[RatingRow]:
     return [
         RatingRow(
             rating=n,
-            from_borrowing_agency=need_ratings[n - 1],
-            from_specialist=specialist_ratings[n - 1],
+            from_borrowing_agency=shared.need_ratings[n - 1],
+            from_specialist=shared.specialist_ratings[n - 1],
         )
         for n in range(5, 0, -1)
     ]
@@ -665,39 +666,45 @@ def _ratings(facts: list[_Fact]) -> list[RatingRow]:
 # The selector ------------------------------------------------------------------------------
 
 
+def report_scope(*, user: User, agency: Agency | None) -> Agency | None:
+    """The agency whose detail `user` reads (None: the network only), or Forbidden.
+
+    Coordinators and admins choose (any agency, or none); a manager reads their own.
+    """
+    if not permissions.can_read_reports(user):
+        raise Forbidden("Reports are for coordinators and agency managers.")
+    if agency is None and not permissions.can_read_all_agencies_report(user):
+        agency = user.agency
+    if agency is not None and not permissions.can_read_agency_report(user, agency.pk):
+        raise Forbidden("You may read your own agency's report only.")
+    return agency
+
+
 def report_summary(*, user: User, period: ReportPeriod, agency: Agency | None = None) -> Report:
     """The summary report for `period`, as much of it as `user` may read.
 
     Coordinators and admins get every agency's rows, and one agency's detail when they
     name it. A manager gets the network's figures and their own agency's detail and rows;
     naming another agency is Forbidden, as is the report for anyone else. A fixed number
-    of grouped queries, whatever the number of engagements.
+    of queries over the tallies, whatever the number of engagements.
     """
-    if not permissions.can_read_reports(user):
-        raise Forbidden("Reports are for coordinators and agency managers.")
+    agency = report_scope(user=user, agency=agency)
     sees_all = permissions.can_read_all_agencies_report(user)
-    if agency is None and not sees_all:
-        agency = user.agency
-    if agency is not None and not permissions.can_read_agency_report(user, agency.pk):
-        raise Forbidden("You may read your own agency's report only.")
 
     agencies = _Agencies()
-    facts = _EngagementFacts(period, agencies)
-    fills = _fills(period)
+    buckets = _Buckets(period)
+    facts = _EngagementFacts(buckets, agencies)
+    fills = _fills(buckets)
     network_fill = (sum(f[0] for f in fills.values()), sum(f[1] for f in fills.values()))
-    per_agency_medians = _medians(period, per_agency=True)
     agency_id = None if agency is None else agency.pk
     listed = list(agencies.by_id.values()) if sees_all else [agency]
+    medians = _medians(
+        period, buckets, detail=agency_id, listed={listed_agency.pk for listed_agency in listed}
+    )
     return Report(
         period=period,
         agency=agency,
-        network=_figures(
-            period,
-            facts,
-            agency_id=None,
-            fill=network_fill,
-            medians=_medians(period, per_agency=False)[None],
-        ),
+        network=_figures(period, facts, agency_id=None, fill=network_fill, medians=medians[None]),
         agency_figures=None
         if agency is None
         else _figures(
@@ -705,7 +712,7 @@ def report_summary(*, user: User, period: ReportPeriod, agency: Agency | None = 
             facts,
             agency_id=agency_id,
             fill=fills.get(agency_id, (0, 0)),
-            medians=per_agency_medians.get(agency_id, (None, None)),
+            medians=medians.get(agency_id, (None, None)),
         ),
         agencies=[
             _agency_row(
@@ -713,12 +720,13 @@ def report_summary(*, user: User, period: ReportPeriod, agency: Agency | None = 
                 facts,
                 listed_agency,
                 fills.get(listed_agency.pk, (0, 0)),
-                per_agency_medians.get(listed_agency.pk, (None, None))[1],
+                medians.get(listed_agency.pk, (None, None))[1],
             )
             for listed_agency in listed
         ],
-        flows=_flows(period, agencies, facts.select(touching=None if sees_all else agency_id)),
-        skills=_skills(period),
+        flows=_flows(period, agencies, facts, None if sees_all else agency_id),
+        skills=_skills(buckets),
         months=_months(period, facts, agency_id),
-        ratings=_ratings(facts.select(touching=agency_id)),
+        ratings=_ratings(facts.shared(touching=agency_id)),
+        all_agencies=sees_all,
     )

@@ -52,6 +52,7 @@ from marketplace.permissions import (
     can_view_need,
     can_view_specialist,
 )
+from marketplace.reports.facts import report_facts_refresh
 from marketplace.request_context import current_request_id
 from marketplace.selectors.capacity import capacity_windows
 from marketplace.services.scoring import pair_assess
@@ -201,6 +202,7 @@ def matches_cancel_for_need(*, need: Need, actor: User | None) -> int:
             context=_match_context(match, f"Cancelled: {match.need.title}"),
             link=_match_link(match),
         )
+    report_facts_refresh(need_ids=[need.pk])
     return len(matches)
 
 
@@ -239,6 +241,7 @@ def matches_cancel_for_specialist(*, specialist: Specialist, actor: User | None)
             context=_match_context(match, f"Cancelled: {match.need.title}"),
             link=_match_link(match),
         )
+    report_facts_refresh(need_ids=need_ids)
     return [match.pk for match in matches]
 
 
@@ -385,6 +388,7 @@ def match_nominate(*, actor: User, need: Need, specialist: Specialist) -> Match:
         context=_match_context(match, f"New proposal for {need.title}"),
         link=_match_link(match),
     )
+    report_facts_refresh(need_ids=[need.pk])
     return match
 
 
@@ -448,6 +452,7 @@ def match_approve(*, actor: User, match: Match) -> Match:
         context=_match_context(match, f"Approved: {match.need.title}"),
         link=_match_link(match),
     )
+    report_facts_refresh(need_ids=[match.need_id])
     return match
 
 
@@ -482,6 +487,7 @@ def match_reject(*, actor: User, match: Match, reason: str) -> Match:
             context={**_match_context(match, f"Rejected: {match.need.title}"), "reason": reason},
             link=_match_link(match),
         )
+    report_facts_refresh(need_ids=[match.need_id])
     return match
 
 
@@ -577,6 +583,7 @@ def match_accept(*, actor: User, match: Match) -> Match:
         )
         need = Need.objects.select_for_update().get(pk=match.need_id)
         _fill_need_if_complete(need=need, actor=actor)
+    report_facts_refresh(need_ids=[match.need_id])
     return match
 
 
@@ -618,6 +625,7 @@ def match_decline(*, actor: User, match: Match, reason: str, comment: str = "") 
         },
         link=_match_link(match),
     )
+    report_facts_refresh(need_ids=[match.need_id])
     return match
 
 
@@ -681,6 +689,7 @@ def match_complete(
         context={**_match_context(match, f"Completed: {match.need.title}"), "hours": str(value)},
         link=_match_link(match),
     )
+    report_facts_refresh(need_ids=[match.need_id])
     return engagement
 
 
@@ -712,4 +721,5 @@ def match_cancel(*, actor: User, match: Match) -> Match:
         context=_match_context(match, f"Withdrawn: {match.need.title}"),
         link=_match_link(match),
     )
+    report_facts_refresh(need_ids=[match.need_id])
     return match

@@ -23,6 +23,7 @@ from marketplace.models import (
     UnfilledReason,
 )
 from marketplace.permissions import can_create_need_for, can_manage_need, can_view_need
+from marketplace.reports.facts import report_facts_refresh
 from marketplace.services.matches import matches_cancel_for_need
 from marketplace.services.specialists import audit_value
 from notifications.services import notify
@@ -195,6 +196,8 @@ def need_update(
             after["skills"] = new_skills
     if after:
         audit_record(actor=actor, action="need.update", target=need, before=before, after=after)
+        # Completed engagements of an open need take their rate from its required skills.
+        report_facts_refresh(need_ids=[need.pk])
     return need
 
 
@@ -297,6 +300,7 @@ def _end_unfilled(
         before={"status": old_status, "unfilled_reason": ""},
         after={"status": status, "unfilled_reason": reason},
     )
+    report_facts_refresh(need_ids=[need.pk])
     return need
 
 

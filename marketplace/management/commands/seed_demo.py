@@ -40,6 +40,7 @@ from marketplace.models import (
     SpecialistSkill,
     UnfilledReason,
 )
+from marketplace.reports.facts import report_facts_refresh
 from marketplace.skill_taxonomy import SKILLS
 
 DEMO_PASSWORD = "demo-2026-dela"
@@ -627,6 +628,9 @@ class Command(BaseCommand):
             )
             progress.step("needs")
         self.check_capacity(specialists.values())
+        # The plan writes history directly, not through the services: count it for reports.
+        # Refreshed need by need, a second run finds nothing changed and writes nothing.
+        report_facts_refresh(need_ids=Need.objects.values_list("pk", flat=True))
         progress.step("capacity check")
         progress.step("done")
 

@@ -2,7 +2,8 @@
 
 `completed(...)` writes a completed match and its engagement directly (the reports read
 history, they do not drive the status machine), with every moment given explicitly so a
-test can compute each figure by hand.
+test can compute each figure by hand. Like every writer outside the services, each helper
+then brings the report facts of the need up to date (`report_facts_refresh`).
 """
 
 import datetime as dt
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Agency
 from marketplace.models import Engagement, MatchStatus, Need, NeedStatus, Specialist
+from marketplace.reports.facts import report_facts_refresh
 from tests import factories
 
 
@@ -53,6 +55,7 @@ def make_need(
     )
     for skill, min_level, required in skills:
         factories.NeedSkillFactory(need=need, skill=skill, min_level=min_level, required=required)
+    report_facts_refresh(need_ids=[need.pk])
     return need
 
 
@@ -74,13 +77,24 @@ def completed(
         approved_at=at(approved, 9) if approved else need.published_at,
         accepted_at=at(accepted, 9) if accepted else need.published_at,
     )
-    return Engagement.objects.create(
+    engagement = Engagement.objects.create(
         match=match,
         hours=Decimal(hours),
         completed_at=at(completed),
         need_rating=need_rating,
         specialist_rating=specialist_rating,
     )
+    report_facts_refresh(need_ids=[need.pk])
+    return engagement
+
+
+def save(obj) -> None:
+    """Save a row changed by hand, and bring its need's report facts up to date."""
+    obj.save()
+    need_id = obj.pk if isinstance(obj, Need) else getattr(obj, "need_id", None)
+    if need_id is None:
+        need_id = obj.match.need_id
+    report_facts_refresh(need_ids=[need_id])
 
 
 @pytest.fixture

@@ -105,7 +105,9 @@ def test_period_defaults_to_the_current_calendar_year(client_for, coordinator, a
 
 
 def test_csv_summary_parses_back_with_header_and_values(client_for, coordinator, shared):
-    response = client_for(coordinator).get(URL, {**YEAR, "format": "csv"})
+    response = client_for(coordinator).get(
+        URL, {**YEAR, "format": "csv"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
@@ -127,7 +129,8 @@ def test_every_table_is_available_as_csv_with_a_header(client_for, coordinator, 
 
 def test_csv_agencies_with_decimal_comma_uses_semicolons(client_for, coordinator, shared):
     params = {**YEAR, "format": "csv", "table": "agencies", "decimal": "comma"}
-    rows = parse_csv(client_for(coordinator).get(URL, params), delimiter=";")
+    response = client_for(coordinator).get(URL, params, HTTP_ACCEPT_LANGUAGE="en")
+    rows = parse_csv(response, delimiter=";")
     header, lender = rows[0], rows[1]
     assert header[0] == "Agency" and lender[0] == "A Lender"
     assert lender[header.index("Lent hours")] == "160,0"
@@ -158,5 +161,14 @@ def test_query_count_does_not_grow_with_engagements(
     specialist = factories.SpecialistFactory(agency=borrower)
     for _ in range(5):
         completed(make_need(lender), specialist, hours="8")
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(12):
         assert client_for(coordinator).get(URL, {**YEAR, "agency": "lender"}).status_code == 200
+
+
+def test_csv_headers_follow_the_readers_language(client_for, coordinator, shared):
+    response = client_for(coordinator).get(
+        URL, {**YEAR, "format": "csv"}, HTTP_ACCEPT_LANGUAGE="sv"
+    )
+    header, *rows = parse_csv(response)
+    assert header == ["Mått", "Nätverket"]
+    assert "Heltidsekvivalenter" in {row[0] for row in rows}

@@ -71,3 +71,29 @@ def test_charts_of_all_zero_values_do_not_divide_by_zero():
     charts.bar_chart(
         chart_id="c5", title="t", description="d", labels=["a"], series=[charts.Series("s", [0])]
     )
+
+
+@pytest.mark.parametrize(("language", "text"), [("sv", "0,13"), ("en", "0.13")])
+def test_chart_numbers_follow_the_readers_locale(language, text):
+    from django.utils import translation
+
+    with translation.override(language):
+        svg = charts.bar_chart(
+            chart_id="c6",
+            title="t",
+            description="d",
+            labels=["a"],
+            series=[charts.Series("s", [0.13])],
+        )
+    assert f">{text}</text>" in svg
+
+
+def test_long_agency_names_wrap_onto_lines_and_are_never_cut():
+    name = "Myndigheten för samhällsskydd och beredskap i Västra Götalands län"
+    svg = charts.bar_chart(
+        chart_id="c7", title="t", description="d", labels=[name], series=[charts.Series("s", [1])]
+    )
+    spans = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)
+    assert len(spans) >= 3
+    assert " ".join(spans) == name.replace("ä", "&auml;") or " ".join(spans) == name
+    assert "…" not in svg

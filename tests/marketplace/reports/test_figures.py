@@ -9,7 +9,7 @@ from accounts.errors import Forbidden
 from marketplace.models import NeedStatus
 from marketplace.selectors.reports import ReportPeriod, report_summary
 from tests import factories
-from tests.marketplace.reports.conftest import at, completed, make_need
+from tests.marketplace.reports.conftest import at, completed, make_need, save
 
 YEAR_2027 = ReportPeriod(start=dt.date(2027, 1, 1), end=dt.date(2027, 12, 31))
 
@@ -79,13 +79,13 @@ def test_engagements_count_by_completion_inside_the_period_only(coordinator, age
     specialist = factories.SpecialistFactory(agency=lender)
     inside = completed(make_need(borrower), specialist, hours="10")
     inside.completed_at = at("2027-12-31", 23)
-    inside.save()
+    save(inside)
     after = completed(make_need(borrower), specialist, hours="20")
     after.completed_at = at("2028-01-01", 0)
-    after.save()
+    save(after)
     before = completed(make_need(borrower), specialist, hours="40")
     before.completed_at = at("2026-12-31", 23)
-    before.save()
+    save(before)
     report = summary(coordinator)
     assert report.network.engagements == 1
     assert report.network.hours == Decimal("10")
