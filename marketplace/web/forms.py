@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import InvalidInput
 from accounts.models import Agency
+from accounts.sso.policy import provider_for_email
 from marketplace.models import (
     Clearance,
     DeclineReason,
@@ -70,6 +71,30 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget = forms.EmailInput(
             attrs={"autocomplete": "email", "autofocus": True}
         )
+        # An email alone is a first step when its agency has its own login (see clean).
+        self.fields["password"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if email and not password:
+            provider = provider_for_email(email)
+            if provider is not None:
+                raise forms.ValidationError(
+                    _("%(agency)s has its own login: use the button “Log in with %(name)s”."),
+                    code="sso",
+                    params={"agency": provider.agency.name, "name": provider.display_name},
+                )
+            self.add_error("password", self.fields["password"].error_messages["required"])
+            return self.cleaned_data
+        return super().clean()
+
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        if getattr(self.request, "password_login_refused", False):
+            return forms.ValidationError(
+                _("Your agency has switched password login off: log in through its own login."),
+                code="password_login_off",
+            )
+        return super().get_invalid_login_error()
 
 
 class DateInput(forms.DateInput):
