@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -42,10 +42,12 @@ FORM_FIELDS = [
 AUDITED_FIELDS = [name for name in FORM_FIELDS if name != "saml_metadata_xml"] + ["saml_entity_id"]
 
 
-def _https_by_default(field: models.Field, **kwargs: Any) -> forms.Field | None:
-    if isinstance(field, models.URLField):
+class HttpsURLField(forms.URLField):
+    """A URL typed without a scheme is taken as https (Django 6's default, asked for now)."""
+
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("assume_scheme", "https")
-    return field.formfield(**kwargs)
+        super().__init__(**kwargs)
 
 
 class IdentityProviderForm(forms.ModelForm):
@@ -59,8 +61,8 @@ class IdentityProviderForm(forms.ModelForm):
 
     class Meta:
         model = IdentityProvider
-        formfield_callback = _https_by_default
         fields = FORM_FIELDS
+        field_classes = {"issuer": HttpsURLField, "saml_metadata_url": HttpsURLField}
 
     def clean_role_mapping(self) -> dict:
         mapping = self.cleaned_data.get("role_mapping") or {}
@@ -116,7 +118,7 @@ class DomainInline(admin.TabularInline):
 
 
 def _audited(provider: IdentityProvider) -> dict[str, Any]:
-    return {name: getattr(provider, name) for name in AUDITED_FIELDS}
+    return {name: provider.serializable_value(name) for name in AUDITED_FIELDS}
 
 
 @admin.register(IdentityProvider)

@@ -30,6 +30,16 @@ OBJECTS: dict[str, Callable[[World, Side], int]] = {
 EXTRA_KWARGS = {
     "accounts:invite-accept": {"uidb64": "MQ", "token": "ogiltig-token"},
     "web:match_group": {"group": "lent-out"},
+    **{
+        route: {"slug": "utan-inloggning"}
+        for route in (
+            "sso:login",
+            "sso:oidc-login",
+            "sso:saml-login",
+            "sso:saml-acs",
+            "sso:saml-metadata",
+        )
+    },
 }
 
 

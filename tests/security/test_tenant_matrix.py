@@ -158,6 +158,14 @@ P("web:availability_delete", "POST", "availability", "302 302", "302 403", "302 
 P("web:notification_list", "GET", None, "302", "200", "200", "200", "200")
 P("web:notification_read", "POST", "notification", "302 302", "302 404", "404 404", "404 404", "404 404")
 P("web:notification_read_all", "POST", None, "302", "302", "302", "302", "302")
+# Single sign-on: public steps of a login; an agency without a provider has none (404).
+P("sso:options", "GET", None, "200", "200", "200", "200", "200")
+P("sso:login", "GET", None, "404", "404", "404", "404", "404")
+P("sso:oidc-login", "GET", None, "404", "404", "404", "404", "404")
+P("sso:oidc-callback", "GET", None, "302", "302", "302", "302", "302")
+P("sso:saml-login", "GET", None, "404", "404", "404", "404", "404")
+P("sso:saml-acs", "POST", None, "404", "404", "404", "404", "404")
+P("sso:saml-metadata", "GET", None, "404", "404", "404", "404", "404")
 # fmt: on
 
 # Cells where the web pages (still being finished) break the rule; strict, so a fix shows.
