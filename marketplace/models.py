@@ -522,3 +522,21 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditTrailAppendOnly("Audit events cannot be deleted.")
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar subscription of their engagements.
+
+    The link's secret token is stored only as its SHA-256 hash: the link is shown once,
+    when it is made; a new one replaces it (the old link then answers 404).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    token_created_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar of user {self.user_id}"

@@ -30,6 +30,7 @@ OBJECTS: dict[str, Callable[[World, Side], int]] = {
 EXTRA_KWARGS = {
     "accounts:invite-accept": {"uidb64": "MQ", "token": "ogiltig-token"},
     "web:match_group": {"group": "lent-out"},
+    "api:calendar-feed": {"token": "ingen-kalender"},
     **{
         route: {"slug": "utan-inloggning"}
         for route in (
