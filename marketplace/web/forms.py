@@ -18,6 +18,7 @@ from marketplace.models import (
     UnfilledReason,
 )
 from marketplace.selectors import taxonomy
+from marketplace.selectors.searches import TEXT_MAX_LENGTH
 from marketplace.web.service_messages import in_request_language
 
 LANGUAGE_CHOICES = [
@@ -261,6 +262,12 @@ class NeedFilterForm(WebForm):
     )
     period_from = forms.DateField(label=_("Period from"), widget=DateInput(), required=False)
     period_to = forms.DateField(label=_("Period to"), widget=DateInput(), required=False)
+    q = forms.CharField(
+        label=_("Search text"),
+        help_text=_("Found in the title or description."),
+        max_length=TEXT_MAX_LENGTH,
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -283,7 +290,39 @@ class SpecialistFilterForm(WebForm):
         empty_label=_("All agencies"),
     )
     region = forms.ChoiceField(label=_("Region"), choices=REGION_CHOICES, required=False)
+    available_from = forms.DateField(label=_("Available from"), widget=DateInput(), required=False)
+    available_to = forms.DateField(label=_("Available to"), widget=DateInput(), required=False)
+    min_capacity = forms.IntegerField(
+        label=_("Share of time at least (%)"),
+        help_text=_("Over the whole period, in one availability window."),
+        min_value=1,
+        max_value=100,
+        required=False,
+    )
+    clearance = forms.TypedChoiceField(
+        label=_("Security clearance at least"),
+        choices=[
+            ("", _("Any clearance")),
+            *((value, label) for value, label in Clearance.choices if value),
+        ],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    q = forms.CharField(
+        label=_("Search text"),
+        help_text=_("Found in the name, title or summary."),
+        max_length=TEXT_MAX_LENGTH,
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["skill"].choices = [("", _("All skills")), *skill_choices()[1:]]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("available_from"), data.get("available_to")
+        if start and end and end < start:
+            self.add_error("available_to", _("The end date may not be before the start date."))
+        return data

@@ -18,8 +18,8 @@ from marketplace.selectors.needs import (
     board_ordering,
     need_get,
     need_list,
-    needs_asking_for,
 )
+from marketplace.selectors.searches import NeedFilter
 from marketplace.selectors.specialists import specialist_get
 from marketplace.services.matches import match_nominate
 from marketplace.services.needs import (
@@ -56,20 +56,10 @@ def _filtered(request: HttpRequest, form: NeedFilterForm) -> QuerySet[Need]:
         .select_related("agency")
         .prefetch_related("skill_requirements__skill")
     )
-    if not form.is_valid():
+    search = NeedFilter(request.GET, queryset=needs)
+    if not (form.is_valid() and search.is_valid()):
         return needs
-    data = form.cleaned_data
-    if data.get("skill"):
-        needs = needs_asking_for(needs, skill_id=data["skill"])
-    if data.get("agency"):
-        needs = needs.filter(agency=data["agency"])
-    if data.get("status"):
-        needs = needs.filter(status=data["status"])
-    if data.get("period_from"):
-        needs = needs.filter(end__gte=data["period_from"])
-    if data.get("period_to"):
-        needs = needs.filter(start__lte=data["period_to"])
-    return needs
+    return search.qs
 
 
 @login_required
