@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("marketplace.api.urls_privacy")),
     path("", include("marketplace.api.urls_ping")),
     path("", include("marketplace.api.urls_calendar")),
+    path("", include("marketplace.api.urls_saved_searches")),
     path("", include("notifications.api.urls")),
 ]

@@ -14,8 +14,15 @@ from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accounts.models import User
 from marketplace import capacity
 from marketplace.audit import audit_record
-from marketplace.models import RESERVING_MATCH_STATUSES, Availability, Match, Specialist
+from marketplace.models import (
+    RESERVING_MATCH_STATUSES,
+    Availability,
+    Match,
+    SavedSearchKind,
+    Specialist,
+)
 from marketplace.permissions import can_edit_specialist_profile, can_view_specialist
+from marketplace.services.saved_searches import saved_searches_check_later
 from marketplace.services.specialists import audit_value
 
 AUDITED_FIELDS = ("start", "end", "capacity_percent")
@@ -123,6 +130,7 @@ def availability_create(
         target=window,
         after={"specialist": specialist.pk, **_snapshot(window)},
     )
+    saved_searches_check_later(kind=SavedSearchKind.DIRECTORY, item_id=specialist.pk)
     return window
 
 
@@ -181,6 +189,7 @@ def availability_update(
             before={name: before[name] for name in changed},
             after={name: after[name] for name in changed},
         )
+        saved_searches_check_later(kind=SavedSearchKind.DIRECTORY, item_id=specialist.pk)
     return window
 
 

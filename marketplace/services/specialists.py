@@ -17,6 +17,7 @@ from marketplace.models import (
     Clearance,
     Match,
     Region,
+    SavedSearchKind,
     Skill,
     Specialist,
     SpecialistSkill,
@@ -27,6 +28,7 @@ from marketplace.permissions import (
     can_manage_specialist_sharing,
     can_view_specialist,
 )
+from marketplace.services.saved_searches import saved_searches_check_later
 
 # The specialist (or their manager) keeps these up to date.
 PROFILE_FIELDS = ("title", "summary", "phone", "languages", "region", "remote_ok")
@@ -122,6 +124,7 @@ def specialist_create(
     after["user"] = user.pk
     after["skills"] = _skills_snapshot(specialist)
     audit_record(actor=actor, action="specialist.create", target=specialist, after=after)
+    saved_searches_check_later(kind=SavedSearchKind.DIRECTORY, item_id=specialist.pk)
     return specialist
 
 
@@ -214,4 +217,5 @@ def specialist_update(
         audit_record(
             actor=actor, action="specialist.update", target=specialist, before=before, after=after
         )
+        saved_searches_check_later(kind=SavedSearchKind.DIRECTORY, item_id=specialist.pk)
     return specialist

@@ -8,6 +8,7 @@ from marketplace.web.views import (
     needs,
     notifications,
     pages,
+    saved_searches,
     specialists,
 )
 
@@ -30,6 +31,13 @@ urlpatterns = [
     path("matches/<int:pk>/", matches.match_detail, name="match_detail"),
     path("matches/<int:pk>/ics/", calendar.match_ics, name="match_ics"),
     path("account/calendar/", calendar.calendar_page, name="calendar"),
+    path("saved-searches/", saved_searches.saved_search_list_view, name="saved_search_list"),
+    path("saved-searches/new/", saved_searches.saved_search_new, name="saved_search_new"),
+    path(
+        "saved-searches/<int:pk>/delete/",
+        saved_searches.saved_search_delete_view,
+        name="saved_search_delete",
+    ),
     path("matches/<int:pk>/approve/", matches.match_approve_view, name="match_approve"),
     path("matches/<int:pk>/reject/", matches.match_reject_view, name="match_reject"),
     path("matches/<int:pk>/accept/", matches.match_accept_view, name="match_accept"),

@@ -19,6 +19,7 @@ OBJECTS: dict[str, Callable[[World, Side], int]] = {
     "unshared_availability": lambda w, s: s.unshared_availability.pk,
     "match": lambda w, s: s.match.pk,
     "notification": lambda w, s: s.notification.pk,
+    "saved_search": lambda w, s: s.saved_search.pk,
     "specialist_user": lambda w, s: s.specialist_user.pk,
     "manager_user": lambda w, s: s.manager.pk,
     "agency": lambda w, s: s.agency.pk,

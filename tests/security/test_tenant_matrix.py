@@ -165,6 +165,15 @@ P("api:match-ics", "GET", "match", "401 401", "200 404", "200 404", "200 200", "
 P("web:calendar", "GET", None, "302", "200", "200", "200", "200")
 P("web:calendar", "POST", None, "302", "302", "302", "302", "302")
 P("web:match_ics", "GET", "match", "302 302", "200 404", "200 404", "200 200", "200 200")
+# Saved searches are their owner's alone (here the side's specialist's); a directory
+# search is for those who borrow, which the empty body's 400 comes before.
+P("api:saved-search-list", "GET", None, "401", "200", "200", "200", "200")
+P("api:saved-search-list", "POST", None, "401", "400", "400", "400", "400")
+P("api:saved-search-detail", "DELETE", "saved_search", "401 401", "204 404", "404 404", "404 404", "404 404")
+P("web:saved_search_list", "GET", None, "302", "200", "200", "200", "200")
+P("web:saved_search_new", "GET", None, "302", "200", "200", "200", "200")
+P("web:saved_search_new", "POST", None, "302", "400", "400", "400", "400")
+P("web:saved_search_delete", "POST", "saved_search", "302 302", "302 404", "404 404", "404 404", "404 404")
 # Single sign-on: public steps of a login; an agency without a provider has none (404).
 P("sso:options", "GET", None, "200", "200", "200", "200", "200")
 P("sso:login", "GET", None, "404", "404", "404", "404", "404")

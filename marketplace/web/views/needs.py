@@ -9,8 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.errors import Conflict, Forbidden, InvalidInput
-from marketplace.models import Need, NeedStatus
-from marketplace.permissions import can_create_need_for, can_manage_need, can_view_candidates
+from marketplace.models import Need, NeedStatus, SavedSearchKind
+from marketplace.permissions import (
+    can_create_need_for,
+    can_manage_need,
+    can_save_search,
+    can_view_candidates,
+)
 from marketplace.selectors import dashboards
 from marketplace.selectors.candidates import candidate_list
 from marketplace.selectors.needs import (
@@ -73,6 +78,7 @@ def need_list_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query_without_cursor(request),
+        "can_save_search": can_save_search(request.user, SavedSearchKind.NEEDS_BOARD),
         "can_create": request.user.agency_id is not None
         and can_create_need_for(request.user, request.user.agency_id),
     }

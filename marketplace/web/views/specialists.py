@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
-from marketplace.permissions import can_edit_specialist_profile
+from marketplace.models import SavedSearchKind
+from marketplace.permissions import can_edit_specialist_profile, can_save_search
 from marketplace.selectors.dashboards import availability_with_commitments, specialist_of
 from marketplace.selectors.searches import SpecialistFilter
 from marketplace.selectors.specialists import (
@@ -47,7 +48,12 @@ def specialist_list_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and search.is_valid():
         specialists = search.qs
     page = web_keyset_page(request, specialists, ordering=("name", "id"), size=PAGE_SIZE)
-    context = {"form": form, "page": page, "query": query_without_cursor(request)}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query_without_cursor(request),
+        "can_save_search": can_save_search(request.user, SavedSearchKind.DIRECTORY),
+    }
     if request.htmx:
         return render(request, "web/partials/specialist_results.html", context)
     return render(request, "web/specialist_list.html", context)

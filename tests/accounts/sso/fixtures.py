@@ -113,13 +113,15 @@ class OidcIdentityProvider:
             },
         )
 
-    def add_client(self, *, client_id: str, client_secret: str) -> None:
+    def add_client(
+        self, *, client_id: str, client_secret: str, redirect_uri: str = OIDC_CALLBACK
+    ) -> None:
         self._control(
             "clients",
             {
                 "client_id": client_id,
                 "client_secret": client_secret,
-                "redirect_uris": [OIDC_CALLBACK],
+                "redirect_uris": [redirect_uri],
             },
         )
 
@@ -179,12 +181,14 @@ def oidc_provider_for(
     *,
     domains: tuple[str, ...],
     display_name: str = "Myndighetens inloggning",
+    redirect_uri: str = OIDC_CALLBACK,
     **fields,
 ) -> IdentityProvider:
-    """An agency's OpenID Connect provider, registered as a client at the test provider."""
+    """An agency's OpenID Connect provider, registered as a client at the test provider
+    (`redirect_uri`: the product's callback as the browser reaches it)."""
     client_id = f"delad-{agency.slug}-{secrets.token_hex(4)}"
     client_secret = secrets.token_urlsafe(24)
-    idp.add_client(client_id=client_id, client_secret=client_secret)
+    idp.add_client(client_id=client_id, client_secret=client_secret, redirect_uri=redirect_uri)
     provider = IdentityProvider.objects.create(
         agency=agency,
         protocol=IdentityProtocol.OIDC,
