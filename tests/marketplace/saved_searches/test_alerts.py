@@ -224,3 +224,15 @@ def test_the_search_is_checked_only_after_the_change_commits(
     for callback in after_commit:
         callback()
     assert len(alerts(watcher)) == 1
+
+
+def test_the_alert_is_a_kind_the_owner_chooses_channels_and_digest_for(client_for, watcher):
+    client = client_for(watcher)
+
+    assert client.get("/api/v1/notification-preferences/").json()[KIND] == {
+        "in_app": True,
+        "email": True,
+        "digest": False,
+    }
+    response = client.patch("/api/v1/notification-preferences/", {KIND: {"digest": True}})
+    assert response.status_code == 200 and response.json()[KIND]["digest"] is True
