@@ -1,4 +1,5 @@
 import os
+import shutil
 
 import pytest
 from django.conf import settings
@@ -12,7 +13,7 @@ def _on_postgres() -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked `postgres`, `redis` or `browser` need those; CI must never skip them."""
+    """Tests marked `postgres`, `redis`, `browser` or `xmlsec` need those; CI never skips them."""
     require = os.environ.get("REQUIRE_SERVICES") == "1"
     # PostgreSQL, a real broker and a real browser are not there in the embedded default;
     # these say what to provide. `.ci/run` provides all three and sets REQUIRE_SERVICES=1.
@@ -20,11 +21,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         "postgres": "needs PostgreSQL (row locks, query plans): set DATABASE_URL=postgres://...",
         "redis": "needs a real Celery worker on Redis: set REDIS_URL=redis://...",
         "browser": "needs Debian's Chromium at /usr/bin/chromium: apt-get install chromium",
+        "xmlsec": "needs Debian's xmlsec1 for SAML signatures: apt-get install xmlsec1",
     }
     available = {
         "postgres": _on_postgres(),
         "redis": bool(settings.REDIS_URL),
         "browser": os.path.exists("/usr/bin/chromium"),
+        "xmlsec": shutil.which("xmlsec1") is not None,
     }
     for item in items:
         for marker, reason in skip_reasons.items():

@@ -330,7 +330,7 @@ class SsoHarness:
         return log_in(browser, slug=slug, email=email, password=password, start=start)
 
 
-@pytest.fixture(params=["oidc", "saml"])
+@pytest.fixture(params=["oidc", pytest.param("saml", marks=pytest.mark.xmlsec)])
 def sso(request: pytest.FixtureRequest) -> SsoHarness:
     """Each test that asks for it runs once with OpenID Connect and once with SAML."""
     idp = request.getfixturevalue(f"{request.param}_idp")

@@ -91,6 +91,7 @@ def test_a_group_may_not_be_mapped_to_administrator_or_nonsense(admin_client, ma
     assert not IdentityProvider.objects.exists()
 
 
+@pytest.mark.xmlsec
 def test_saml_provider_is_configured_from_its_metadata_url(admin_client, saml_idp):
     agency = factories.AgencyFactory()
     data = _form(agency, protocol="saml", client_secret="", issuer="", client_id="")
