@@ -19,7 +19,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit_hooks
@@ -263,7 +263,11 @@ def sso_login(*, provider: IdentityProvider, identity: SsoIdentity, language: st
     (in its own transaction: the refused attempt's writes are rolled back).
     """
     try:
-        user = _user_for(provider=provider, identity=identity, language=language)
+        try:
+            user = _user_for(provider=provider, identity=identity, language=language)
+        except IntegrityError:
+            # The same person's first login in another tab created the account meanwhile.
+            user = _user_for(provider=provider, identity=identity, language=language)
     except SsoRefused as refusal:
         _refusal_record(provider=provider, identity=identity, refusal=refusal)
         logger.info("login through provider %s refused: %s", provider.pk, refusal.reason)

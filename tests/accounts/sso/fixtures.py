@@ -44,7 +44,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _key_and_certificate(folder: Path, name: str) -> tuple[Path, Path]:
+def key_and_certificate(folder: Path, name: str) -> tuple[Path, Path]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"test {name}")])
     now = dt.datetime.now(dt.UTC)
@@ -136,7 +136,7 @@ def sso_keys() -> Iterator[Path]:
 def oidc_idp(sso_keys: Path) -> Iterator[OidcIdentityProvider]:
     """django-oauth-toolkit's OpenID Connect provider, in a process of its own."""
     port = _free_port()
-    key_file, _ = _key_and_certificate(sso_keys, "oidc")
+    key_file, _ = key_and_certificate(sso_keys, "oidc")
     token = secrets.token_urlsafe(16)
     environment = {
         key: value
@@ -209,7 +209,7 @@ def oidc_provider_for(
 @pytest.fixture(scope="session")
 def saml_idp(sso_keys: Path) -> Iterator[SamlIdentityProvider]:
     """pysaml2's identity provider, serving from a thread."""
-    key_file, cert_file = _key_and_certificate(sso_keys, "saml-idp")
+    key_file, cert_file = key_and_certificate(sso_keys, "saml-idp")
     idp = SamlIdentityProvider(key_file=str(key_file), cert_file=str(cert_file)).start()
     try:
         yield idp
@@ -342,6 +342,7 @@ __all__ = [
     "IdpUser",
     "Page",
     "SsoHarness",
+    "key_and_certificate",
     "oidc_idp",
     "oidc_log_in",
     "oidc_provider_for",

@@ -49,7 +49,9 @@ class _QuietHandler(WSGIRequestHandler):
 class SamlIdentityProvider:
     """pysaml2's `Server` behind three pages: /metadata, /sso/redirect and /login."""
 
-    def __init__(self, *, key_file: str, cert_file: str) -> None:
+    def __init__(self, *, key_file: str, cert_file: str, impersonates: str = "") -> None:
+        """`impersonates`: another IdP's SSO URL this one answers requests for too (an
+        attacker's IdP, for the tests that the product refuses it)."""
         self._httpd = make_server(
             "127.0.0.1", 0, self, server_class=_ThreadingServer, handler_class=_QuietHandler
         )
@@ -67,7 +69,9 @@ class SamlIdentityProvider:
                         "name": "Test IdP",
                         "endpoints": {
                             "single_sign_on_service": [
-                                (f"{self.base_url}/sso/redirect", saml2.BINDING_HTTP_REDIRECT)
+                                (url, saml2.BINDING_HTTP_REDIRECT)
+                                for url in (f"{self.base_url}/sso/redirect", impersonates)
+                                if url
                             ]
                         },
                         "name_id_format": [NAMEID_FORMAT_EMAILADDRESS],
