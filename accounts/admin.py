@@ -31,3 +31,7 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     ]
+
+
+# Single sign-on: agencies' identity providers (accounts/sso/admin.py).
+from accounts.sso import admin as sso_admin  # noqa: E402, F401

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 
 from accounts.compiled_queries import CompiledQuery, instance_of, model_columns
 from accounts.models import Agency, User
+from accounts.sso.policy import password_login_allowed
 
 # A session's user with their agency, as `select_related("agency")` would load them.
 _USER_WITH_AGENCY = CompiledQuery(
@@ -12,6 +13,18 @@ _USER_WITH_AGENCY = CompiledQuery(
         *model_columns(User), *(f"agency__{column}" for column in model_columns(Agency))
     )
 )
+
+
+def session_user(user_id: object) -> User | None:
+    """The active user a session names, with their agency: every backend's `get_user`.
+
+    This runs on every request of a session, so its SQL is compiled once.
+    """
+    try:
+        user = _user_with_agency(int(user_id))
+    except (TypeError, ValueError):
+        return None
+    return user if user is not None and user.is_active else None
 
 
 def _user_with_agency(user_id: int) -> User | None:
@@ -29,7 +42,10 @@ class PasswordBackend(ModelBackend):
     """Django's model backend; a user it returns carries `password_authenticated`.
 
     `accounts.mfa` reads the mark when the session is created: a session opened with a
-    password is held at the second-factor step until a one-time code is given.
+    password is held at the second-factor step until a one-time code is given. A user
+    whose agency logs in only through its identity provider is refused here, for the web,
+    the admin and the API token alike; the request then carries `password_login_refused`
+    so the form can say why.
     """
 
     def authenticate(
@@ -40,17 +56,15 @@ class PasswordBackend(ModelBackend):
         **kwargs,
     ) -> User | None:
         user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is not None:
-            user.password_authenticated = True
+        if user is None:
+            return None
+        if not password_login_allowed(user):
+            if request is not None:
+                request.password_login_refused = True
+            return None
+        user.password_authenticated = True
         return user
 
     def get_user(self, user_id: int) -> User | None:
-        # With the agency: most pages name it. This runs on every request of a session,
-        # so its SQL is compiled once.
-        try:
-            user = _user_with_agency(int(user_id))
-        except (TypeError, ValueError):
-            return None
-        if user is None:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        # With the agency: most pages name it.
+        return session_user(user_id)

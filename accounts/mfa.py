@@ -1,7 +1,8 @@
 """Multi-factor login with time-based one-time codes (TOTP, RFC 6238, django-otp).
 
 Coordinators and admins must use a second factor; everyone else may opt in. A session
-opened with a password (web login or Django admin login) is held at the second-factor
+opened with a password (web login or Django admin login), or through an agency's identity
+provider that did not assert multi-factor authentication, is held at the second-factor
 step: until a code from a confirmed device is given, every page except setting up a
 device, verifying, logging out and choosing a language is refused. The API's token
 login asks for the code in the same request (`otp`).
@@ -173,9 +174,22 @@ def session_mfa_failed(request: HttpRequest, user: User) -> bool:
     return False
 
 
+def login_owes_second_factor(user: User) -> bool:
+    """Whether the way `user` just proved who they are still lacks a second factor.
+
+    A password always does; a login through the agency's identity provider does unless
+    the provider asserted multi-factor authentication (accounts.sso.policy).
+    """
+    if getattr(user, "password_authenticated", False):
+        return True
+    if getattr(user, "sso_authenticated", False):
+        return not getattr(user, "idp_asserted_mfa", False)
+    return False
+
+
 @receiver(user_logged_in)
-def _hold_password_login_at_second_factor(sender, request, user, **kwargs) -> None:
-    if request is None or not getattr(user, "password_authenticated", False):
+def _hold_login_at_second_factor(sender, request, user, **kwargs) -> None:
+    if request is None or not login_owes_second_factor(user):
         return
     if mfa_required(user) or mfa_enabled(user):
         request.session[PENDING_SESSION_KEY] = True

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -119,3 +120,129 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_specialist(self) -> bool:
         return self.role == Role.SPECIALIST
+
+
+class IdentityProtocol(models.TextChoices):
+    OIDC = "oidc", _("OpenID Connect")
+    SAML = "saml", _("SAML 2.0")
+
+
+class IdentityProvider(models.Model):
+    """An agency's own identity provider (single sign-on) and the rules its logins follow.
+
+    The rules themselves live in `accounts.sso.policy`; this is only their configuration.
+    The client secret is stored encrypted (`accounts.sso.secrets`), never in clear.
+    """
+
+    agency = models.OneToOneField(
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.CASCADE,
+        related_name="identity_provider",
+    )
+    protocol = models.CharField(_("protocol"), max_length=4, choices=IdentityProtocol.choices)
+    display_name = models.CharField(
+        _("name on the login button"),
+        max_length=120,
+        help_text=_('Shown as "Log in with …", e.g. "Skatteverkets inloggning".'),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    # OpenID Connect
+    issuer = models.URLField(
+        _("issuer"),
+        blank=True,
+        help_text=_("OpenID Connect: the issuer URL; its discovery document is read from it."),
+    )
+    client_id = models.CharField(_("client id"), max_length=255, blank=True)
+    client_secret_encrypted = models.TextField(_("client secret (encrypted)"), blank=True)
+    scopes = models.CharField(_("scopes"), max_length=255, default="openid email profile")
+    assume_email_verified = models.BooleanField(
+        _("treat every email as verified"),
+        default=False,
+        help_text=_(
+            "OpenID Connect: only for providers that send no email_verified claim but own "
+            "every address in the allowed domains."
+        ),
+    )
+    # SAML 2.0
+    saml_metadata_url = models.URLField(_("SAML metadata URL"), blank=True)
+    saml_metadata_xml = models.TextField(
+        _("SAML metadata"),
+        blank=True,
+        help_text=_("SAML: the identity provider's metadata; read from the URL when blank."),
+    )
+    saml_entity_id = models.CharField(
+        _("SAML entity id"), max_length=500, blank=True, help_text=_("Read from the metadata.")
+    )
+    # Both protocols
+    email_attribute = models.CharField(
+        _("email claim or attribute"),
+        max_length=200,
+        blank=True,
+        help_text=_('Blank: "email" (OpenID Connect) or "mail" (SAML).'),
+    )
+    groups_attribute = models.CharField(
+        _("groups claim or attribute"),
+        max_length=200,
+        blank=True,
+        help_text=_('Blank: "groups" (OpenID Connect) or "isMemberOf" (SAML).'),
+    )
+    role_mapping = models.JSONField(
+        _("roles granted by groups"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'A group name to the role it grants, e.g. {"delad-chefer": "manager"}. Without '
+            "a mapping nobody gets a role above specialist from the provider."
+        ),
+    )
+    mfa_values = models.JSONField(
+        _("values that assert multi-factor authentication"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "OpenID Connect amr or acr values, or SAML AuthnContextClassRef values; blank "
+            "uses the common ones (see the README)."
+        ),
+    )
+    jit_provisioning = models.BooleanField(
+        _("create accounts on first login"),
+        default=False,
+        help_text=_("New people of the agency's domains become specialists of the agency."),
+    )
+    password_login_allowed = models.BooleanField(
+        _("password login allowed"),
+        default=True,
+        help_text=_("Off: the agency's users log in only through this provider (web and API)."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["agency__name"]
+        verbose_name = _("identity provider")
+        verbose_name_plural = _("identity providers")
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.get_protocol_display()})"
+
+
+class IdentityProviderDomain(models.Model):
+    """An email domain whose people log in through one agency's identity provider."""
+
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.CASCADE, related_name="domains")
+    # Lower case; one agency per domain, so the login page knows whose button to show.
+    domain = models.CharField(_("email domain"), max_length=253, unique=True)
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(domain=Lower("domain")), name="idp_domain_lower_case"
+            )
+        ]
+        verbose_name = _("email domain")
+        verbose_name_plural = _("email domains")
+
+    def __str__(self) -> str:
+        return self.domain

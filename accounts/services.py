@@ -56,6 +56,10 @@ MFA_SETUP_MESSAGE = (
     "(log in at /login/ and follow the steps), then give the code here as `otp`."
 )
 MFA_MISSING_MESSAGE = "Give the 6-digit code from your authenticator app as `otp`."
+PASSWORD_LOGIN_OFF_MESSAGE = (
+    "Your agency has switched password login off, for the API too: log in on the web "
+    "through its identity provider and take a token from there."
+)
 MFA_INVALID_MESSAGE = "The code is not valid. Give the 6 digits your app shows now."
 
 
@@ -281,6 +285,11 @@ def auth_token_obtain(
     if user is None:
         if getattr(request, "axes_locked_out", False):
             raise TooManyAttempts(api_lockout_message())
+        if getattr(request, "password_login_refused", False):
+            raise InvalidInput(
+                PASSWORD_LOGIN_OFF_MESSAGE,
+                field_errors={"non_field_errors": [PASSWORD_LOGIN_OFF_MESSAGE]},
+            )
         raise InvalidInput(
             LOGIN_FAILED_MESSAGE, field_errors={"non_field_errors": [LOGIN_FAILED_MESSAGE]}
         )

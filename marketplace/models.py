@@ -742,3 +742,70 @@ class ReportWaitTally(ReportTally):
 
     def __str__(self) -> str:
         return f"{self.grain} {self.bucket} {self.agency_id} {self.stage} {self.whole_days}"
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar subscription of their engagements.
+
+    The link's secret token is stored only as its SHA-256 hash: the link is shown once,
+    when it is made; a new one replaces it (the old link then answers 404).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    token_created_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar of user {self.user_id}"
+
+
+class SavedSearchKind(models.TextChoices):
+    DIRECTORY = "directory", _("Specialist directory")
+    NEEDS_BOARD = "needs_board", _("Needs board")
+
+
+class SavedSearch(models.Model):
+    """A person's search of the directory or the needs board that tells them of new fits.
+
+    `criteria` holds the search's query parameters, as the directory's or board's filter
+    set takes them (marketplace/selectors/searches.py).
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    kind = models.CharField(_("searches"), max_length=12, choices=SavedSearchKind.choices)
+    name = models.CharField(_("name"), max_length=120)
+    criteria = models.JSONField(_("criteria"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "owner"], name="savedsearch_kind_owner_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedSearchHit(models.Model):
+    """A specialist or need known to fit a saved search: its owner hears of it at most once.
+
+    Written for what fitted when the search was saved too (`notified` false), so only what
+    starts to fit later alerts; kept when the item stops fitting, so fitting again is no news.
+    """
+
+    search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="hits")
+    item_id = models.BigIntegerField()
+    notified = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["search", "item_id"], name="savedsearchhit_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.search_id}: {self.item_id}"

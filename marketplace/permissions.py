@@ -10,7 +10,14 @@ from django.db.models import CharField, Exists, OuterRef, Q
 from django.db.models.functions import Cast
 
 from accounts.models import User
-from marketplace.models import Availability, Match, MatchStatus, Need, Specialist
+from marketplace.models import (
+    Availability,
+    Match,
+    MatchStatus,
+    Need,
+    SavedSearchKind,
+    Specialist,
+)
 
 CONTACT_MATCH_STATUSES = (MatchStatus.APPROVED, MatchStatus.ACCEPTED)
 
@@ -239,3 +246,19 @@ def can_read_agency_report(user: User, agency_id: int) -> bool:
 def can_read_all_agencies_report(user: User) -> bool:
     """Every agency's row in the report's tables (lent, borrowed, flows between agencies)."""
     return user.is_admin or user.is_coordinator
+
+
+# Saved searches ------------------------------------------------------------------------
+
+
+def can_save_search(user: User, kind: str) -> bool:
+    """Who borrows searches the directory for people: managers, coordinators, admins.
+    Anyone may watch the needs board."""
+    if kind == SavedSearchKind.DIRECTORY:
+        return user.is_admin or user.is_coordinator or user.is_manager
+    return kind == SavedSearchKind.NEEDS_BOARD
+
+
+def saved_search_visibility(user: User) -> Q:
+    """A saved search is its owner's alone, administrators' included."""
+    return Q(owner_id=user.pk)

@@ -430,3 +430,33 @@ CELERY_BEAT_SCHEDULE.update(
 CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
     "CELERY_VISIBILITY_TIMEOUT", default=3600
 )
+
+# Single sign-on through each agency's own identity provider (accounts/sso/): OpenID
+# Connect with mozilla-django-oidc, SAML 2.0 with djangosaml2 on pysaml2 (xmlsec1 from
+# Debian). Providers are configured per agency in the admin; these are the shared parts.
+AUTHENTICATION_BACKENDS += [
+    "accounts.sso.oidc.AgencyOIDCBackend",
+    "accounts.sso.saml.AgencySaml2Backend",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+    "djangosaml2.middleware.SamlSessionMiddleware",
+)
+# Encrypts the providers' client secrets; the first key encrypts, every key decrypts.
+SSO_SECRET_KEYS = env.list("SSO_SECRET_KEYS", default=[SECRET_KEY])
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:oidc-callback"
+SAML_CONFIG_LOADER = "accounts.sso.saml.saml_sp_config"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_XMLSEC_BINARY = env.str("SAML_XMLSEC_BINARY", default="")
+# Optional key pair of this service provider: signs AuthnRequests, decrypts assertions.
+SAML_SP_KEY_FILE = env.str("SAML_SP_KEY_FILE", default="")
+SAML_SP_CERT_FILE = env.str("SAML_SP_CERT_FILE", default="")
+# The CSP middleware (marketplace/security.py) covers these pages too.
+SAML_CSP_HANDLER = ""
+# pysaml2 and xmlschema log every schema and message they load at INFO.
+LOGGING.setdefault("loggers", {}).update(
+    {name: {"level": "WARNING"} for name in ("xmlschema", "saml2", "djangosaml2")}
+)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(("marketplace.api.urls", "api"), namespace="api")),
     path("", include("accounts.urls")),
+    path("", include("accounts.sso.urls")),
     path("", include("marketplace.web.urls_reports")),
     path("", include("marketplace.web.urls")),
 ]

@@ -146,6 +146,16 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
             'The need "{need_title}" was due to start on {start} but has no confirmed specialist.',
         ),
     },
+    K.SAVED_SEARCH_MATCH: {
+        "sv": (
+            "Ny träff för din sökning ”{search_name}”: {item_title}",
+            "{item_title} passar nu din sparade sökning ”{search_name}”.",
+        ),
+        "en": (
+            "New fit for your search “{search_name}”: {item_title}",
+            "{item_title} now fits your saved search “{search_name}”.",
+        ),
+    },
     K.DIGEST: {
         "sv": ("Din dagliga sammanfattning ({count})", "Händelser sedan förra sammanfattningen."),
         "en": ("Your daily digest ({count})", "Events since your last digest."),

@@ -22,6 +22,7 @@ class NotificationKind(models.TextChoices):
     APPROVAL_PENDING_REMINDER = "approval_pending_reminder", _("Approval pending (reminder)")
     ENGAGEMENT_STARTING = "engagement_starting", _("Engagement starting soon")
     NEED_UNFILLED_AT_START = "need_unfilled_at_start", _("Need unfilled at its start")
+    SAVED_SEARCH_MATCH = "saved_search_match", _("New fit for a saved search")
     DIGEST = "digest", _("Daily digest")
 
 

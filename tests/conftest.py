@@ -1,4 +1,5 @@
 import os
+import shutil
 
 import pytest
 from django.conf import settings
@@ -12,8 +13,8 @@ def _on_postgres() -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked `postgres`, `redis`, `browser` or `faketime` need those; CI must never
-    skip them."""
+    """Tests marked `postgres`, `redis`, `browser`, `faketime` or `xmlsec` need those; CI must
+    never skip them."""
     require = os.environ.get("REQUIRE_SERVICES") == "1"
     # PostgreSQL, a real broker and a real browser are not there in the embedded default;
     # these say what to provide. `.ci/run` provides all three and sets REQUIRE_SERVICES=1.
@@ -22,12 +23,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         "redis": "needs a real Celery worker on Redis: set REDIS_URL=redis://...",
         "browser": "needs Debian's Chromium at /usr/bin/chromium: apt-get install chromium",
         "faketime": "needs libfaketime for a whole-process clock: apt-get install libfaketime",
+        "xmlsec": "needs Debian's xmlsec1 for SAML signatures: apt-get install xmlsec1",
     }
     available = {
         "postgres": _on_postgres(),
         "redis": bool(settings.REDIS_URL),
         "browser": os.path.exists("/usr/bin/chromium"),
         "faketime": os.path.exists("/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"),
+        "xmlsec": shutil.which("xmlsec1") is not None,
     }
     for item in items:
         for marker, reason in skip_reasons.items():
@@ -111,3 +114,32 @@ def _empty_cache():
     yield
     for cache in caches.all():
         cache.clear()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; never a downloaded browser. One for the
+    whole session: Playwright's sync API allows one at a time."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

@@ -12,5 +12,7 @@ urlpatterns = [
     path("", include("marketplace.api.urls_reports")),
     path("", include("marketplace.api.urls_privacy")),
     path("", include("marketplace.api.urls_ping")),
+    path("", include("marketplace.api.urls_calendar")),
+    path("", include("marketplace.api.urls_saved_searches")),
     path("", include("notifications.api.urls")),
 ]

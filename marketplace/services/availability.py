@@ -13,9 +13,14 @@ from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accounts.models import User
 from marketplace.audit import audit_record
 from marketplace.matching import capacity
-from marketplace.models import Availability, Specialist
+from marketplace.models import (
+    Availability,
+    SavedSearchKind,
+    Specialist,
+)
 from marketplace.permissions import can_edit_specialist_profile, can_view_specialist
 from marketplace.selectors.capacity import capacity_windows
+from marketplace.services.saved_searches import saved_searches_check_later
 from marketplace.services.specialist_index import matching_index_invalidate
 from marketplace.services.specialists import audit_value
 
@@ -96,6 +101,7 @@ def availability_create(
         target=window,
         after={"specialist": specialist.pk, **_snapshot(window)},
     )
+    saved_searches_check_later(kind=SavedSearchKind.DIRECTORY, item_id=specialist.pk)
     return window
 
 
@@ -155,6 +161,7 @@ def availability_update(
             before={name: before[name] for name in changed},
             after={name: after[name] for name in changed},
         )
+        saved_searches_check_later(kind=SavedSearchKind.DIRECTORY, item_id=specialist.pk)
     return window
 
 

@@ -17,6 +17,7 @@ from marketplace.models import (
     NeedSkill,
     NeedStatus,
     Region,
+    SavedSearchKind,
     Skill,
     Specialist,
     SpecialistSkill,
@@ -25,6 +26,7 @@ from marketplace.models import (
 from marketplace.permissions import can_create_need_for, can_manage_need, can_view_need
 from marketplace.reports.facts import report_facts_refresh
 from marketplace.services.matches import matches_cancel_for_need
+from marketplace.services.saved_searches import saved_searches_check_later
 from marketplace.services.specialists import audit_value
 from notifications.services import notify
 
@@ -198,6 +200,8 @@ def need_update(
         audit_record(actor=actor, action="need.update", target=need, before=before, after=after)
         # Completed engagements of an open need take their rate from its required skills.
         report_facts_refresh(need_ids=[need.pk])
+        if need.status == NeedStatus.OPEN:
+            saved_searches_check_later(kind=SavedSearchKind.NEEDS_BOARD, item_id=need.pk)
     return need
 
 
@@ -254,6 +258,7 @@ def need_publish(*, actor: User, need: Need) -> Need:
         },
         link=f"/needs/{need.pk}/",
     )
+    saved_searches_check_later(kind=SavedSearchKind.NEEDS_BOARD, item_id=need.pk)
     return need
 
 

@@ -14,6 +14,7 @@ from marketplace.matching import capacity
 from marketplace.models import (
     Clearance,
     Region,
+    SavedSearchKind,
     Skill,
     Specialist,
     SpecialistSkill,
@@ -25,6 +26,7 @@ from marketplace.permissions import (
     can_view_specialist,
 )
 from marketplace.selectors.capacity import capacity_windows
+from marketplace.services.saved_searches import saved_searches_check_later
 from marketplace.services.specialist_index import matching_index_invalidate
 
 # The specialist (or their manager) keeps these up to date.
@@ -121,6 +123,7 @@ def specialist_create(
     after["user"] = user.pk
     after["skills"] = _skills_snapshot(specialist)
     audit_record(actor=actor, action="specialist.create", target=specialist, after=after)
+    saved_searches_check_later(kind=SavedSearchKind.DIRECTORY, item_id=specialist.pk)
     return specialist
 
 
@@ -200,4 +203,5 @@ def specialist_update(
         audit_record(
             actor=actor, action="specialist.update", target=specialist, before=before, after=after
         )
+        saved_searches_check_later(kind=SavedSearchKind.DIRECTORY, item_id=specialist.pk)
     return specialist

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import InvalidInput
 from accounts.models import Agency
+from accounts.sso.policy import provider_for_email
 from marketplace.models import (
     Clearance,
     DeclineReason,
@@ -17,6 +18,7 @@ from marketplace.models import (
     UnfilledReason,
 )
 from marketplace.selectors import taxonomy
+from marketplace.selectors.searches import TEXT_MAX_LENGTH
 from marketplace.web.service_messages import in_request_language
 
 LANGUAGE_CHOICES = [
@@ -70,6 +72,30 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget = forms.EmailInput(
             attrs={"autocomplete": "email", "autofocus": True}
         )
+        # An email alone is a first step when its agency has its own login (see clean).
+        self.fields["password"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if email and not password:
+            provider = provider_for_email(email)
+            if provider is not None:
+                raise forms.ValidationError(
+                    _("%(agency)s has its own login: use the button “Log in with %(name)s”."),
+                    code="sso",
+                    params={"agency": provider.agency.name, "name": provider.display_name},
+                )
+            self.add_error("password", self.fields["password"].error_messages["required"])
+            return self.cleaned_data
+        return super().clean()
+
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        if getattr(self.request, "password_login_refused", False):
+            return forms.ValidationError(
+                _("Your agency has switched password login off: log in through its own login."),
+                code="password_login_off",
+            )
+        return super().get_invalid_login_error()
 
 
 class DateInput(forms.DateInput):
@@ -236,6 +262,12 @@ class NeedFilterForm(WebForm):
     )
     period_from = forms.DateField(label=_("Period from"), widget=DateInput(), required=False)
     period_to = forms.DateField(label=_("Period to"), widget=DateInput(), required=False)
+    q = forms.CharField(
+        label=_("Search text"),
+        help_text=_("Found in the title or description."),
+        max_length=TEXT_MAX_LENGTH,
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -258,7 +290,39 @@ class SpecialistFilterForm(WebForm):
         empty_label=_("All agencies"),
     )
     region = forms.ChoiceField(label=_("Region"), choices=REGION_CHOICES, required=False)
+    available_from = forms.DateField(label=_("Available from"), widget=DateInput(), required=False)
+    available_to = forms.DateField(label=_("Available to"), widget=DateInput(), required=False)
+    min_capacity = forms.IntegerField(
+        label=_("Share of time at least (%)"),
+        help_text=_("Over the whole period, in one availability window."),
+        min_value=1,
+        max_value=100,
+        required=False,
+    )
+    clearance = forms.TypedChoiceField(
+        label=_("Security clearance at least"),
+        choices=[
+            ("", _("Any clearance")),
+            *((value, label) for value, label in Clearance.choices if value),
+        ],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    q = forms.CharField(
+        label=_("Search text"),
+        help_text=_("Found in the name, title or summary."),
+        max_length=TEXT_MAX_LENGTH,
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["skill"].choices = [("", _("All skills")), *skill_choices()[1:]]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("available_from"), data.get("available_to")
+        if start and end and end < start:
+            self.add_error("available_to", _("The end date may not be before the start date."))
+        return data

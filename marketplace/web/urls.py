@@ -2,7 +2,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.i18n import set_language
 
-from marketplace.web.views import matches, needs, notifications, pages, specialists
+from marketplace.web.views import (
+    calendar,
+    matches,
+    needs,
+    notifications,
+    pages,
+    saved_searches,
+    specialists,
+)
 
 app_name = "web"
 
@@ -21,6 +29,15 @@ urlpatterns = [
     path("needs/<int:pk>/close/", needs.need_close_view, name="need_close"),
     path("needs/<int:pk>/nominate/", needs.need_nominate, name="need_nominate"),
     path("matches/<int:pk>/", matches.match_detail, name="match_detail"),
+    path("matches/<int:pk>/ics/", calendar.match_ics, name="match_ics"),
+    path("account/calendar/", calendar.calendar_page, name="calendar"),
+    path("saved-searches/", saved_searches.saved_search_list_view, name="saved_search_list"),
+    path("saved-searches/new/", saved_searches.saved_search_new, name="saved_search_new"),
+    path(
+        "saved-searches/<int:pk>/delete/",
+        saved_searches.saved_search_delete_view,
+        name="saved_search_delete",
+    ),
     path("matches/<int:pk>/approve/", matches.match_approve_view, name="match_approve"),
     path("matches/<int:pk>/reject/", matches.match_reject_view, name="match_reject"),
     path("matches/<int:pk>/accept/", matches.match_accept_view, name="match_accept"),

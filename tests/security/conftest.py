@@ -43,6 +43,7 @@ class Side:
     published: m.Need
     match: m.Match  # the agency's specialist, proposed for the borrower's need
     notification: Notification  # addressed to specialist_user
+    saved_search: m.SavedSearch  # specialist_user's own
 
 
 @dataclass
@@ -107,6 +108,9 @@ def _side(letter: str, borrower_need: m.Need, skill: m.Skill) -> Side:
         title=f"Notis {letter}",
         in_app_at=timezone.now(),
     )
+    saved_search = m.SavedSearch.objects.create(
+        owner=specialist.user, kind="needs_board", name=f"Sökning {letter}", criteria={}
+    )
     return Side(
         agency=agency,
         specialist_user=specialist.user,
@@ -119,6 +123,7 @@ def _side(letter: str, borrower_need: m.Need, skill: m.Skill) -> Side:
         published=published,
         match=match,
         notification=notification,
+        saved_search=saved_search,
     )
 
 

@@ -19,6 +19,7 @@ OBJECTS: dict[str, Callable[[World, Side], int]] = {
     "unshared_availability": lambda w, s: s.unshared_availability.pk,
     "match": lambda w, s: s.match.pk,
     "notification": lambda w, s: s.notification.pk,
+    "saved_search": lambda w, s: s.saved_search.pk,
     "specialist_user": lambda w, s: s.specialist_user.pk,
     "manager_user": lambda w, s: s.manager.pk,
     "agency": lambda w, s: s.agency.pk,
@@ -30,6 +31,17 @@ OBJECTS: dict[str, Callable[[World, Side], int]] = {
 EXTRA_KWARGS = {
     "accounts:invite-accept": {"uidb64": "MQ", "token": "ogiltig-token"},
     "web:match_group": {"group": "lent-out"},
+    "api:calendar-feed": {"token": "ingen-kalender"},
+    **{
+        route: {"slug": "utan-inloggning"}
+        for route in (
+            "sso:login",
+            "sso:oidc-login",
+            "sso:saml-login",
+            "sso:saml-acs",
+            "sso:saml-metadata",
+        )
+    },
 }
 
 

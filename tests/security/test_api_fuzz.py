@@ -54,6 +54,7 @@ REAL_IDS = {
     "skills": lambda w: [w.skill.pk],
     "specialists": lambda w: [w.own.specialist.pk, w.other.unshared.pk, w.other.specialist.pk],
     "users": lambda w: [w.own.specialist_user.pk, w.other.manager.pk],
+    "saved-searches": lambda w: [w.own.saved_search.pk, w.other.saved_search.pk],
 }
 
 

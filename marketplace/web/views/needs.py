@@ -10,8 +10,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.errors import Conflict, Forbidden, InvalidInput
 from marketplace.explanations import breakdown_in_words
-from marketplace.models import Need, NeedStatus
-from marketplace.permissions import can_create_need_for, can_manage_need, can_view_candidates
+from marketplace.models import Need, NeedStatus, SavedSearchKind
+from marketplace.permissions import (
+    can_create_need_for,
+    can_manage_need,
+    can_save_search,
+    can_view_candidates,
+)
 from marketplace.selectors import dashboards
 from marketplace.selectors.candidates import candidate_list
 from marketplace.selectors.needs import (
@@ -19,8 +24,8 @@ from marketplace.selectors.needs import (
     board_ordering,
     need_get,
     need_list,
-    needs_asking_for,
 )
+from marketplace.selectors.searches import NeedFilter
 from marketplace.selectors.specialists import specialist_get
 from marketplace.services.matches import match_nominate
 from marketplace.services.needs import (
@@ -56,20 +61,10 @@ def _filtered(request: HttpRequest, form: NeedFilterForm) -> QuerySet[Need]:
         .select_related("agency")
         .prefetch_related("skill_requirements__skill")
     )
-    if not form.is_valid():
+    search = NeedFilter(request.GET, queryset=needs)
+    if not (form.is_valid() and search.is_valid()):
         return needs
-    data = form.cleaned_data
-    if data.get("skill"):
-        needs = needs_asking_for(needs, skill_id=data["skill"])
-    if data.get("agency"):
-        needs = needs.filter(agency=data["agency"])
-    if data.get("status"):
-        needs = needs.filter(status=data["status"])
-    if data.get("period_from"):
-        needs = needs.filter(end__gte=data["period_from"])
-    if data.get("period_to"):
-        needs = needs.filter(start__lte=data["period_to"])
-    return needs
+    return search.qs
 
 
 @login_required
@@ -83,6 +78,7 @@ def need_list_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query_without_cursor(request),
+        "can_save_search": can_save_search(request.user, SavedSearchKind.NEEDS_BOARD),
         "can_create": request.user.agency_id is not None
         and can_create_need_for(request.user, request.user.agency_id),
     }

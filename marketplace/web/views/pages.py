@@ -1,5 +1,7 @@
 """Login, the dashboard per role and the accessibility statement."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -7,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from accounts.language import login_language_cookie
+from accounts.sso.policy import provider_for_email
 from marketplace.selectors import dashboards
 from marketplace.web.forms import LoginForm
 
@@ -61,18 +65,15 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # The agency's own login for the email given (on submit, or in ?email= of a link).
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        email = form.data.get("username") or self.request.GET.get("email", "")
+        context.update(sso_provider=provider_for_email(email), sso_email=email)
+        if not form.is_bound and email:
+            form.initial.setdefault("username", email)
+        return context
+
     def form_valid(self, form: LoginForm) -> HttpResponse:
-        response = super().form_valid(form)
-        # A language already chosen on this device wins over the saved preference.
-        if settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                form.get_user().language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                path=settings.LANGUAGE_COOKIE_PATH,
-                domain=settings.LANGUAGE_COOKIE_DOMAIN,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            )
-        return response
+        return login_language_cookie(self.request, super().form_valid(form), form.get_user())

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
-from marketplace.models import SpecialistSkill
-from marketplace.permissions import can_edit_specialist_profile
+from marketplace.models import SavedSearchKind
+from marketplace.permissions import can_edit_specialist_profile, can_save_search
 from marketplace.selectors.dashboards import availability_with_commitments, specialist_of
+from marketplace.selectors.searches import SpecialistFilter
 from marketplace.selectors.specialists import (
     availability_get,
     specialist_get,
@@ -44,21 +44,16 @@ def specialist_list_view(request: HttpRequest) -> HttpResponse:
         .select_related("agency")
         .prefetch_related("skill_levels__skill")
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("skill"):
-            levels = SpecialistSkill.objects.filter(
-                specialist=OuterRef("pk"),
-                skill_id=data["skill"],
-                level__gte=data.get("min_level") or 1,
-            )
-            specialists = specialists.filter(Exists(levels))
-        if data.get("agency"):
-            specialists = specialists.filter(agency=data["agency"])
-        if data.get("region"):
-            specialists = specialists.filter(region=data["region"])
+    search = SpecialistFilter(request.GET, queryset=specialists)
+    if form.is_valid() and search.is_valid():
+        specialists = search.qs
     page = web_keyset_page(request, specialists, ordering=("name", "id"), size=PAGE_SIZE)
-    context = {"form": form, "page": page, "query": query_without_cursor(request)}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query_without_cursor(request),
+        "can_save_search": can_save_search(request.user, SavedSearchKind.DIRECTORY),
+    }
     if request.htmx:
         return render(request, "web/partials/specialist_results.html", context)
     return render(request, "web/specialist_list.html", context)

@@ -1,0 +1,184 @@
+"""Writes of saved searches, and the alerts they give when something starts to fit.
+
+A saved search remembers every item known to fit it (`SavedSearchHit`): when it is saved,
+what fits already (no alert); later, each specialist or need that starts to fit, and the
+owner is told of that one through their notification preferences (at once or in the
+digest). An item is told once per search, ever: one that stops fitting and fits again is
+no news. The checks run in Celery tasks after the change is committed, never in the
+request, and through the same filters and visibility as the pages
+(marketplace.selectors.saved_searches).
+"""
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from accounts.errors import Forbidden, InvalidInput, NotFound
+from accounts.models import User
+from marketplace.audit import audit_record
+from marketplace.models import Need, SavedSearch, SavedSearchHit, SavedSearchKind, Specialist
+from marketplace.permissions import can_save_search
+from marketplace.selectors.saved_searches import (
+    SEARCH_FILTERS,
+    criteria_query,
+    saved_search_list,
+    saved_search_results,
+)
+from notifications.models import NotificationKind
+from notifications.services import notify
+
+logger = logging.getLogger(__name__)
+
+MAX_SAVED_SEARCHES = 50
+NAME_MAX_LENGTH = 120
+# Board searches watch open needs whatever status the board was showing.
+IGNORED_CRITERIA = {SavedSearchKind.NEEDS_BOARD: {"status"}, SavedSearchKind.DIRECTORY: set()}
+
+
+def saved_search_criteria(*, kind: str, criteria: Mapping[str, Any]) -> dict[str, str]:
+    """`criteria` as the directory's or board's filters take them; InvalidInput names what
+    they would refuse."""
+    filters = SEARCH_FILTERS[kind]
+    values = {
+        str(name): str(value)
+        for name, value in criteria.items()
+        if value not in (None, "") and name not in IGNORED_CRITERIA[kind]
+    }
+    unknown = sorted(set(values) - set(filters.base_filters))
+    if unknown:
+        raise InvalidInput(
+            field_errors={"criteria": [f"Not a filter of this search: {', '.join(unknown)}."]}
+        )
+    search = filters(criteria_query(values))
+    if not search.is_valid():
+        messages = [f"{name}: {' '.join(errors)}" for name, errors in search.errors.items()]
+        raise InvalidInput(field_errors={"criteria": messages})
+    return values
+
+
+@transaction.atomic
+def saved_search_create(
+    *, actor: User, kind: str, name: str, criteria: Mapping[str, Any]
+) -> SavedSearch:
+    """Save a directory or needs-board search of `actor`'s, which alerts from now on."""
+    if kind not in SavedSearchKind.values:
+        raise InvalidInput(field_errors={"kind": [f"Must be one of {SavedSearchKind.values}."]})
+    if not can_save_search(actor, kind):
+        raise Forbidden("Only managers, coordinators and admins save directory searches.")
+    name = (name or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = ["A name is required."]
+    elif len(name) > NAME_MAX_LENGTH:
+        errors["name"] = [f"At most {NAME_MAX_LENGTH} characters."]
+    if saved_search_list(user=actor).count() >= MAX_SAVED_SEARCHES:
+        errors["non_field_errors"] = [f"At most {MAX_SAVED_SEARCHES} saved searches each."]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    values = saved_search_criteria(kind=kind, criteria=criteria)
+    search = SavedSearch.objects.create(owner=actor, kind=kind, name=name, criteria=values)
+    audit_record(
+        actor=actor,
+        action="saved_search.create",
+        target=search,
+        after={"kind": kind, "name": name, "criteria": values},
+    )
+    from marketplace.tasks import saved_search_baseline as task  # the task imports this module
+
+    transaction.on_commit(lambda: task.delay(search.pk))
+    return search
+
+
+@transaction.atomic
+def saved_search_delete(*, actor: User, search_id: int) -> None:
+    """Delete one of `actor`'s own saved searches (anyone else's is not found)."""
+    search = saved_search_list(user=actor).select_for_update().filter(pk=search_id).first()
+    if search is None:
+        raise NotFound("Saved search not found.")
+    audit_record(
+        actor=actor,
+        action="saved_search.delete",
+        target=search,
+        before={"kind": search.kind, "name": search.name, "criteria": search.criteria},
+    )
+    search.delete()
+
+
+def saved_search_baseline(*, search_id: int) -> int:
+    """Record what fits a new search already, so that only what starts to fit alerts."""
+    search = SavedSearch.objects.select_related("owner").filter(pk=search_id).first()
+    if search is None:
+        return 0
+    ids = list(saved_search_results(search).values_list("pk", flat=True))
+    SavedSearchHit.objects.bulk_create(
+        (SavedSearchHit(search=search, item_id=pk) for pk in ids),
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    return len(ids)
+
+
+def saved_searches_check_later(*, kind: str, item_id: int) -> None:
+    """Once the caller's transaction commits, alert the searches the item now fits."""
+    from marketplace.tasks import saved_searches_check as task  # the task imports this module
+
+    transaction.on_commit(lambda: task.delay(kind, item_id))
+
+
+def saved_searches_check(*, kind: str, item_id: int) -> int:
+    """Alert the owner of every saved search of `kind` that the item has started to fit;
+    returns how many were told. Safe to run twice: each search tells of an item once."""
+    told = 0
+    searches = (
+        SavedSearch.objects.filter(kind=kind, owner__is_active=True)
+        .exclude(hits__item_id=item_id)
+        .select_related("owner")
+        .order_by("pk")
+    )
+    for search in searches:
+        if saved_search_results(search).filter(pk=item_id).exists():
+            told += _alert(search=search, item_id=item_id)
+    return told
+
+
+def _item_context(kind: str, item_id: int) -> tuple[dict[str, Any], str] | None:
+    if kind == SavedSearchKind.DIRECTORY:
+        specialist = Specialist.objects.select_related("user", "agency").filter(pk=item_id).first()
+        if specialist is None:
+            return None
+        title = f"{specialist.user.name}, {specialist.title} ({specialist.agency.name})"
+        return {"specialist_id": item_id, "item_title": title}, f"/specialists/{item_id}/"
+    need = Need.objects.select_related("agency").filter(pk=item_id).first()
+    if need is None:
+        return None
+    title = f"{need.title} ({need.agency.name})"
+    return {"need_id": item_id, "item_title": title}, f"/needs/{item_id}/"
+
+
+@transaction.atomic
+def _alert(*, search: SavedSearch, item_id: int) -> int:
+    item = _item_context(search.kind, item_id)
+    if item is None:
+        return 0
+    _hit, created = SavedSearchHit.objects.get_or_create(
+        search=search, item_id=item_id, defaults={"notified": True}
+    )
+    if not created:  # another worker told of it first
+        return 0
+    context, link = item
+    notify(
+        kind=NotificationKind.SAVED_SEARCH_MATCH,
+        recipients=[search.owner],
+        context={
+            "title": f"New fit for your search: {context['item_title']}",
+            "search_id": search.pk,
+            "search_name": search.name,
+            "search_kind": search.kind,
+            **context,
+        },
+        link=link,
+    )
+    logger.info("saved search %s told of %s %s", search.pk, search.kind, item_id)
+    return 1
