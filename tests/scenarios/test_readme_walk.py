@@ -7,9 +7,13 @@ and seeded by `manage.py seed_demo`. Its output must have the shape of the READM
 "Its output" block. The demo data is dated from the day it is seeded, so the walk must
 work on every day of the year: besides today it runs on fixed days (a Saturday, a month
 end, a leap day) with the whole stack's clock — server, seeding and the script's `date`
-and one-time code — set by libfaketime (Debian's package), outside the product's code.
+and one-time code — set by Debian's `faketime` wrapper around each process tree, outside
+the product's code. (The wrapper, not a bare LD_PRELOAD of libfaketime: with a bare preload
+every process creates libfaketime's shared clock state itself, and a forked bash subshell that
+exits removes it under its siblings.)
 """
 
+import datetime as dt
 import json
 import os
 import re
@@ -19,12 +23,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
 FAKE_TODAYS = ["2027-01-02", "2027-03-31", "2028-02-29"]  # Saturday, Wednesday, Tuesday
 
 
@@ -58,9 +62,11 @@ def base_env(database: Path, env: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def run_manage(args: list[str], *, database: Path, env: dict[str, str]) -> str:
+def run_manage(
+    args: list[str], *, database: Path, env: dict[str, str], clock: Sequence[str] = ()
+) -> str:
     result = subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [*clock, sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=base_env(database, env),
         capture_output=True,
@@ -71,15 +77,18 @@ def run_manage(args: list[str], *, database: Path, env: dict[str, str]) -> str:
     return result.stdout
 
 
-def walk(tmp_path: Path, migrated: Path, clock: dict[str, str]) -> subprocess.CompletedProcess:
+def walk(
+    tmp_path: Path, migrated: Path, clock: list[str], env: dict[str, str]
+) -> subprocess.CompletedProcess:
+    """The walk with every process started under the `clock` prefix (empty: the real one)."""
     database = tmp_path / "demo.sqlite3"
     shutil.copy(migrated, database)
-    seeded = run_manage(["seed_demo"], database=database, env=clock)
+    seeded = run_manage(["seed_demo"], database=database, env=env, clock=clock)
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        [*clock, sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         cwd=ROOT,
-        env=base_env(database, clock),
+        env=base_env(database, env),
         stdout=subprocess.DEVNULL,
         stderr=(tmp_path / "server.log").open("w"),
     )
@@ -102,8 +111,8 @@ def walk(tmp_path: Path, migrated: Path, clock: dict[str, str]) -> subprocess.Co
             flags=re.M,
         )
         result = subprocess.run(
-            ["bash", "-c", script],
-            env={**os.environ, **clock},
+            [*clock, "bash", "-c", script],
+            env={**os.environ, **env},
             capture_output=True,
             text=True,
             timeout=120,
@@ -146,7 +155,7 @@ def assert_walk_as_documented(result: subprocess.CompletedProcess) -> None:
 
 
 def test_the_readme_walk_runs_as_written_today(tmp_path, migrated):
-    result = walk(tmp_path, migrated, clock={})
+    result = walk(tmp_path, migrated, clock=[], env={})
 
     assert_walk_as_documented(result)
 
@@ -154,13 +163,13 @@ def test_the_readme_walk_runs_as_written_today(tmp_path, migrated):
 @pytest.mark.faketime
 @pytest.mark.parametrize("today", FAKE_TODAYS)
 def test_the_readme_walk_runs_as_written_on_any_day(tmp_path, migrated, today):
-    clock = {
-        "LD_PRELOAD": FAKETIME_LIB,
-        "FAKETIME": f"@{today} 10:00:00",
-        "FAKETIME_DONT_FAKE_MONOTONIC": "1",
-        "TZ": "Europe/Stockholm",
-    }
-    result = walk(tmp_path, migrated, clock=clock)
+    # One offset from the real clock for every process, so that the server and the script's
+    # one-time code agree on the time however far apart the processes started.
+    target = dt.datetime.fromisoformat(f"{today}T10:00:00+01:00")
+    offset = int((target - dt.datetime.now(dt.UTC)).total_seconds())
+    clock = ["faketime", "-f", f"{offset:+d}"]
+    env = {"FAKETIME_DONT_FAKE_MONOTONIC": "1", "TZ": "Europe/Stockholm"}
+    result = walk(tmp_path, migrated, clock=clock, env=env)
 
     assert f"dates anchored on {today}" in result.seeded
     assert_walk_as_documented(result)
