@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -91,6 +92,7 @@ def walk(
         env=base_env(database, env),
         stdout=subprocess.DEVNULL,
         stderr=(tmp_path / "server.log").open("w"),
+        start_new_session=True,  # its own process group: the wrapper and the server stop together
     )
     try:
         deadline = time.monotonic() + 60
@@ -118,7 +120,7 @@ def walk(
             timeout=120,
         )
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
     result.seeded = seeded  # type: ignore[attr-defined]
     return result
