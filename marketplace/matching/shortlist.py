@@ -51,30 +51,75 @@ class Exclusion:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
-def _static_mask(index: SpecialistIndex, need: NeedSpec) -> np.ndarray:
-    """Rows passing every constraint except capacity."""
-    mask = index.shareable & (index.clearance >= need.clearance_required)
-    mask &= index.max_share >= need.capacity_percent
+def _static_mask(
+    index: SpecialistIndex, need: NeedSpec, rows: np.ndarray | None = None
+) -> np.ndarray:
+    """Which rows (all, or the given ones) pass every constraint except capacity."""
+    at = slice(None) if rows is None else rows
+    count = len(index) if rows is None else len(rows)
+    mask = index.shareable[at] & (index.clearance[at] >= need.clearance_required)
+    mask &= index.max_share[at] >= need.capacity_percent
     if not need.allow_own_agency:
-        mask &= index.agency_ids != need.agency_id
+        mask &= index.agency_ids[at] != need.agency_id
     for skill_id, min_level in need.required:
         column = index.skill_column.get(skill_id)
         if column is None:  # nobody has the skill at all
-            return np.zeros(len(index), dtype=bool)
-        mask &= index.skill_levels[:, column] >= min_level
+            return np.zeros(count, dtype=bool)
+        mask &= index.skill_levels[at, column] >= min_level
     return mask
 
 
+@dataclass(frozen=True)
+class SkillPostings:
+    """For each skill column, the rows that have the skill (ascending) and their levels:
+    a need's candidates are among the rows of any one of its required skills, so many
+    needs are checked against those few rows instead of every row."""
+
+    rows: list[np.ndarray]
+    levels: list[np.ndarray]
+
+
+def skill_postings(index: SpecialistIndex) -> SkillPostings:
+    rows = [np.flatnonzero(index.skill_levels[:, c]) for c in range(index.skill_levels.shape[1])]
+    levels = [index.skill_levels[r, c] for c, r in enumerate(rows)]
+    return SkillPostings(rows=rows, levels=levels)
+
+
+def rows_to_check(
+    index: SpecialistIndex, need: NeedSpec, postings: SkillPostings
+) -> np.ndarray | None:
+    """Ascending rows that include every candidate of the need: those with its rarest
+    required skill at the level asked. None when it requires no skill (every row)."""
+    best: np.ndarray | None = None
+    for skill_id, min_level in need.required:
+        column = index.skill_column.get(skill_id)
+        if column is None:
+            return np.zeros(0, dtype=np.int64)
+        if best is not None and len(postings.rows[column]) >= len(best):
+            continue
+        best = postings.rows[column][postings.levels[column] >= min_level]
+    return best
+
+
 def feasible_candidates(
-    index: SpecialistIndex, need: NeedSpec, weights: Mapping[str, float] | None = None
+    index: SpecialistIndex,
+    need: NeedSpec,
+    weights: Mapping[str, float] | None = None,
+    *,
+    within: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Rows passing every hard constraint, their scores and the per-term arrays.
 
     Rows are in index order; the dict maps each term of the score and each fact
     (`free`, `required_levels`, `nice_levels`, `excess`, `coverage`) to an array aligned
-    with the rows (skill levels are skills × rows).
+    with the rows (skill levels are skills × rows). With `within` (ascending rows that
+    hold every candidate, e.g. from `rows_to_check`), only those rows are tested.
     """
-    rows = np.flatnonzero(_static_mask(index, need))
+    if within is None:
+        rows = np.flatnonzero(_static_mask(index, need))
+    else:
+        within = np.asarray(within, dtype=np.int64)
+        rows = within[_static_mask(index, need, within)]
     free = index.min_free(rows, need.start, need.end)
     enough = free >= need.capacity_percent
     rows, free = rows[enough], free[enough]

@@ -27,6 +27,8 @@ from marketplace.models import (
     Availability,
     Match,
     Need,
+    NeedSkill,
+    NeedStatus,
     Region,
     Skill,
     Specialist,
@@ -306,3 +308,65 @@ def need_spec_from(need: Need) -> NeedSpec:
         remote_ok=need.remote_ok,
         allow_own_agency=need.allow_own_agency,
     )
+
+
+def open_need_specs() -> list[NeedSpec]:
+    """Every open need as plain data, by id, from two bulk queries (no model instances:
+    a global run reads thousands). The same fields as `need_spec_from`."""
+    required: dict[int, list[tuple[int, int]]] = {}
+    nice: dict[int, list[tuple[int, int]]] = {}
+    for need_id, skill_id, min_level, is_required in (
+        NeedSkill.objects.filter(need__status=NeedStatus.OPEN)
+        .order_by()
+        .values_list("need_id", "skill_id", "min_level", "required")
+    ):
+        (required if is_required else nice).setdefault(need_id, []).append(
+            (int(skill_id), int(min_level))
+        )
+    rows = (
+        Need.objects.filter(status=NeedStatus.OPEN)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "agency_id",
+            "start",
+            "end",
+            "capacity_percent",
+            "headcount",
+            "clearance_required",
+            "languages",
+            "region",
+            "remote_ok",
+            "allow_own_agency",
+        )
+    )
+    return [
+        NeedSpec(
+            id=pk,
+            agency_id=agency_id,
+            start=start,
+            end=end,
+            capacity_percent=capacity_percent,
+            headcount=headcount,
+            clearance_required=clearance_required,
+            required=tuple(sorted(required.get(pk, ()))),
+            nice=tuple(sorted(nice.get(pk, ()))),
+            languages=tuple(str(code) for code in languages or ()),
+            region=region or "",
+            remote_ok=remote_ok,
+            allow_own_agency=allow_own_agency,
+        )
+        for (
+            pk,
+            agency_id,
+            start,
+            end,
+            capacity_percent,
+            headcount,
+            clearance_required,
+            languages,
+            region,
+            remote_ok,
+            allow_own_agency,
+        ) in rows
+    ]

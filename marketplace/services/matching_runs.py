@@ -28,18 +28,21 @@ from marketplace.audit import audit_record
 from marketplace.matching.assignment import AssignmentProblem, AssignmentResult, solve_assignment
 from marketplace.matching.daysteps import DaySteps
 from marketplace.matching.problem import NeedSpec, SpecialistIndex
-from marketplace.matching.shortlist import breakdown_for, feasible_candidates
+from marketplace.matching.shortlist import (
+    breakdown_for,
+    feasible_candidates,
+    rows_to_check,
+    skill_postings,
+)
 from marketplace.models import (
     ACTIVE_MATCH_STATUSES,
     RESERVING_MATCH_STATUSES,
     Match,
     MatchingRun,
     MatchingRunStatus,
-    Need,
-    NeedStatus,
 )
 from marketplace.permissions import can_run_matching
-from marketplace.selectors.specialist_index import build_specialist_index, need_spec_from
+from marketplace.selectors.specialist_index import build_specialist_index, open_need_specs
 from marketplace.services.matches import Proposal, matches_propose_from_run
 
 logger = logging.getLogger(__name__)
@@ -153,12 +156,7 @@ class _Candidates:
 def _load() -> _Inputs:
     # Built fresh, not the warm shared index: a global run must see every write so far.
     index = build_specialist_index(today=timezone.localdate())
-    needs = [
-        need_spec_from(need)
-        for need in Need.objects.filter(status=NeedStatus.OPEN)
-        .prefetch_related("skill_requirements")
-        .order_by("pk")
-    ]
+    needs = open_need_specs()
     need_ids = [need.id for need in needs]
     taken: dict[int, set[int]] = defaultdict(set)
     for need_id, specialist_id in Match.objects.filter(
@@ -224,11 +222,13 @@ def _collect_candidates(inputs: _Inputs, *, weights: Mapping[str, float]) -> _Ca
     details: list[Mapping[str, np.ndarray]] = []
     parts: dict[str, list[np.ndarray]] = defaultdict(list)
     headcounts: list[int] = []
+    postings = skill_postings(index)
     for need in sorted(inputs.needs, key=lambda spec: spec.id):
         places = inputs.remaining.get(need.id, 0)
         if places <= 0 or need.end < index.day0:
             continue
-        rows, scores, detail = feasible_candidates(index, need, weights)
+        within = rows_to_check(index, need, postings)
+        rows, scores, detail = feasible_candidates(index, need, weights, within=within)
         positions = np.arange(len(rows), dtype=np.int64)
         taken = inputs.taken.get(need.id)
         if taken and len(rows):

@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from marketplace.matching.capacity import Window
 from marketplace.matching.problem import NeedSpec, SpecialistRow, index_from_rows
@@ -17,7 +19,9 @@ from marketplace.matching.shortlist import (
     exclusion_reasons,
     explain_exclusion,
     feasible_candidates,
+    rows_to_check,
     shortlist,
+    skill_postings,
 )
 
 MONDAY = date(2030, 1, 7)
@@ -207,3 +211,50 @@ def test_a_period_wholly_before_the_index_day_has_nothing_free_in_the_shortlist_
     assert ids_of(index, past) == set()
     (reason,) = exclusion_reasons(index, past, 1)
     assert (reason.constraint, reason.facts["day"]) == (CAPACITY, past.start.isoformat())
+
+
+LAW = 30
+SKILLS = (CLOUD, SECURITY, LAW)
+
+
+@st.composite
+def specialists_and_need(draw) -> tuple[list[SpecialistRow], NeedSpec]:
+    rows = [
+        SpecialistRow(
+            id=k + 1,
+            agency_id=draw(st.integers(1, 3)),
+            clearance=draw(st.integers(0, 2)),
+            shareable=draw(st.booleans()),
+            max_share=draw(st.sampled_from((20, 50, 100))),
+            skills=tuple(
+                (skill, draw(st.integers(1, 5)))
+                for skill in SKILLS[: draw(st.integers(0, 3))]
+                if draw(st.booleans())
+            ),
+            free=draw(st.sampled_from((0, 30, 60, 100))),
+        )
+        for k in range(draw(st.integers(0, 12)))
+    ]
+    required = tuple(
+        (skill, draw(st.integers(1, 5))) for skill in (*SKILLS, 99) if draw(st.booleans())
+    )
+    spec = need(
+        agency_id=draw(st.integers(1, 3)),
+        clearance_required=draw(st.integers(0, 2)),
+        capacity_percent=draw(st.sampled_from((20, 40, 60))),
+        required=required,
+        allow_own_agency=draw(st.booleans()),
+    )
+    return rows, spec
+
+
+@settings(max_examples=150, deadline=None)
+@given(specialists_and_need())
+def test_candidates_among_the_rarest_skills_rows_equal_those_over_every_row(case) -> None:
+    rows, spec = case
+    index = index_from_rows(rows, day0=MONDAY)
+    everyone = feasible_candidates(index, spec)
+    within = rows_to_check(index, spec, skill_postings(index))
+    narrowed = feasible_candidates(index, spec, within=within)
+    assert everyone[0].tolist() == narrowed[0].tolist()
+    assert everyone[1].tolist() == narrowed[1].tolist()

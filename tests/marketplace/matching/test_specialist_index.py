@@ -11,6 +11,7 @@ from marketplace.models import MatchStatus, SpecialistSkill
 from marketplace.selectors.specialist_index import (
     build_specialist_index,
     need_spec_from,
+    open_need_specs,
     patch_specialist_index,
     specialist_index,
 )
@@ -18,6 +19,7 @@ from marketplace.services.scoring import match_score_for
 from marketplace.services.specialist_index import matching_index_invalidate
 from tests.factories import (
     AvailabilityFactory,
+    DraftNeedFactory,
     MatchFactory,
     NeedFactory,
     NeedSkillFactory,
@@ -159,6 +161,20 @@ def test_need_spec_splits_required_and_nice_skills():
     assert spec.required == ((cloud.pk, 3),)
     assert spec.nice == ((data.pk, 2),)
     assert (spec.languages, spec.region, spec.clearance_required) == (("sv",), "AB", 1)
+
+
+def test_open_need_specs_read_in_bulk_equal_each_need_read_alone():
+    cloud, data, law = SkillFactory(), SkillFactory(), SkillFactory()
+    first = NeedFactory(languages=["sv", "en"], region="AB", clearance_required=2, headcount=3)
+    NeedSkillFactory(need=first, skill=law, min_level=4, required=True)
+    NeedSkillFactory(need=first, skill=cloud, min_level=3, required=True)
+    NeedSkillFactory(need=first, skill=data, min_level=1, required=False)
+    second = NeedFactory(remote_ok=False, allow_own_agency=True, start=day(3), end=day(10))
+    draft = DraftNeedFactory()
+    NeedSkillFactory(need=draft, skill=cloud)
+    specs = open_need_specs()
+    assert specs == [need_spec_from(first), need_spec_from(second)]
+    assert specs[0].required == tuple(sorted([(cloud.pk, 3), (law.pk, 4)]))
 
 
 def test_match_score_for_scores_a_fitting_pair_with_its_breakdown():
