@@ -24,6 +24,13 @@ import sys
 import time
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process: beside the wall time, what the run cost when other
+    work shares the machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -88,7 +95,7 @@ def main() -> None:
     setup_django()
     from django.conf import settings
 
-    from marketplace.matching.assignment import solve_assignment, solve_model
+    from marketplace.matching.assignment import AssignmentError, solve_assignment, solve_model
     from marketplace.matching.greedy import greedy_assignment
     from marketplace.services import matching_runs
 
@@ -98,9 +105,12 @@ def main() -> None:
         settings.MATCHING_TIME_LIMIT_SECONDS = args.time_limit
     limit = float(settings.MATCHING_TIME_LIMIT_SECONDS)
 
+    load_before = os.getloadavg()
+    cpu_started = _cpu_seconds()
     started = time.perf_counter()
     run = matching_runs.matching_run_start(actor=_coordinator())
     wall = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu_started
     run.refresh_from_db()
     if run.status != "done":
         print(json.dumps({"status": run.status, "error": run.error, "wall_seconds": wall}))
@@ -118,8 +128,12 @@ def main() -> None:
     direct_seconds = time.perf_counter() - direct_started
     final_model = direct.final_model
     bare_started = time.perf_counter()
-    solve_model(final_model, time_limit=limit)
-    bare = time.perf_counter() - bare_started
+    try:
+        solve_model(final_model, time_limit=limit)
+        bare: float | None = time.perf_counter() - bare_started
+    except AssignmentError as exc:  # no solution within the limit from scratch
+        print("bare final MIP:", exc, flush=True)
+        bare = None
 
     report = {
         "needs": args.needs,
@@ -128,12 +142,14 @@ def main() -> None:
         "status": run.status,
         "proposals": proposals_made,
         "wall_seconds": round(wall, 3),
+        "cpu_seconds": round(cpu, 3),
+        "load_average_before": [round(v, 2) for v in load_before],
         "phase_seconds": run.phase_seconds,
         "solve_assignment_seconds": round(direct_seconds, 3),
         "highs_seconds_in_solve": round(direct.solver_seconds, 3),
-        "bare_final_mip_seconds": round(bare, 3),
+        "bare_final_mip_seconds": None if bare is None else round(bare, 3),
         "wall_over_highs_seconds": round(wall / max(direct.solver_seconds, 1e-9), 2),
-        "wall_over_bare_final_mip": round(wall / max(bare, 1e-9), 2),
+        "wall_over_bare_final_mip": None if bare is None else round(wall / max(bare, 1e-9), 2),
         "total_score": run.total_score,
         "greedy_total": run.greedy_total,
         "total_not_below_greedy": run.total_score >= run.greedy_total - 1e-9,

@@ -103,7 +103,16 @@ MIP_SHARE = 0.6
 CLUSTER_SHARE = 0.1
 # The proving MIP runs when the pairs that could still beat the first answer number at
 # most this many times the first MIP's columns.
-WIDE_MIP_FACTOR = 2
+WIDE_MIP_FACTOR = 4
+# The Lagrangian bound's subgradient steps: at most this many, the step's scale θ
+# (halved after this many steps without a better bound).
+LAGRANGIAN_ITERATIONS = 300
+LAGRANGIAN_THETA = 1.0
+LAGRANGIAN_PATIENCE = 5
+# Beyond this many entries the rows over every pair are not built (memory).
+LAGRANGIAN_MAX_ENTRIES = 30_000_000
+# Share of the time limit kept for the Lagrangian bound after the MIP.
+LAGRANGIAN_SHARE = 0.1
 
 # Row kinds of a model; a cover row of level t has kind COVER + t − 1.
 NEED, CAPACITY, FAIRNESS, COVER = 0, 1, 2, 3
@@ -708,7 +717,9 @@ def _window_sums(
     return prefix[high] - prefix[low]
 
 
-def reduced_costs(problem: AssignmentProblem, model: AssignmentModel, y: np.ndarray) -> np.ndarray:
+def reduced_costs(
+    problem: AssignmentProblem, model: AssignmentModel | _PricedRows, y: np.ndarray
+) -> np.ndarray:
     """score_p − y·A_p for every pair of the problem, from the duals of `model`'s rows.
 
     A pair's coefficient in a row of its specialist (or agency) is its percent (or 1)
@@ -749,19 +760,23 @@ def reduced_costs(problem: AssignmentProblem, model: AssignmentModel, y: np.ndar
     return problem.pair_score - price
 
 
-def _cover_prices(
-    problem: AssignmentProblem, model: AssignmentModel, y: np.ndarray, covers: np.ndarray
-) -> np.ndarray:
-    """Σ of cover-row duals over the rows each pair belongs to.
+def _cover_hits(
+    problem: AssignmentProblem,
+    model: AssignmentModel | _PricedRows,
+    covers: np.ndarray,
+    pairs: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(pair, row) of every pair (of `pairs`, or all) in every cover row of `covers`.
 
     Membership depends on the row's limit, so this pairs every pair of a specialist with
-    a priced cover row with each such row of its specialist (a few rows, a few pairs).
+    a cover row with each such row of its specialist (a few rows, a few pairs).
     """
     rows = np.flatnonzero(covers)
     row_spec = model.row_key[rows]
     order = np.argsort(row_spec, kind="stable")
     rows, row_spec = rows[order], row_spec[order]
-    pairs = np.flatnonzero(np.isin(problem.pair_specialist, row_spec))
+    if pairs is None:
+        pairs = np.flatnonzero(np.isin(problem.pair_specialist, row_spec))
     pair_spec = problem.pair_specialist[pairs]
     low = np.searchsorted(row_spec, pair_spec, side="left")
     high = np.searchsorted(row_spec, pair_spec, side="right")
@@ -778,7 +793,259 @@ def _cover_prices(
         & (day <= problem.pair_last[entry_pair])
         & (problem.pair_percent[entry_pair] * (level + 1) > share)
     )
-    return np.bincount(entry_pair[hit], weights=y[entry_row[hit]], minlength=problem.n_pairs)
+    return entry_pair[hit], entry_row[hit]
+
+
+def _cover_prices(
+    problem: AssignmentProblem,
+    model: AssignmentModel | _PricedRows,
+    y: np.ndarray,
+    covers: np.ndarray,
+) -> np.ndarray:
+    """Σ of cover-row duals over the rows each pair belongs to."""
+    entry_pair, entry_row = _cover_hits(problem, model, covers)
+    return np.bincount(entry_pair, weights=y[entry_row], minlength=problem.n_pairs)
+
+
+# The Lagrangian bound -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _PricedRows:
+    """Rows each valid for every pair of the problem, as `reduced_costs` reads a model's:
+    a row of kind CAPACITY (FAIRNESS) of owner o standing for day d is Σ percent·x
+    (Σ x) over o's pairs active on d ≤ b; a COVER + t − 1 row, at most t of the pairs of
+    specialist o active on d asking more than share/(t+1)."""
+
+    row_kind: np.ndarray
+    row_key: np.ndarray
+    row_day: np.ndarray
+    row_share: np.ndarray
+    b_upper: np.ndarray
+
+
+def _active_sum(
+    owner: np.ndarray,
+    first: np.ndarray,
+    last: np.ndarray,
+    weight: np.ndarray,
+    row_owner: np.ndarray,
+    row_day: np.ndarray,
+) -> np.ndarray:
+    """For each (row_owner, row_day): Σ weight over the items of that owner active that
+    day (first ≤ day ≤ last). Two sorted passes, no item × row expansion."""
+    out = np.zeros(row_owner.shape[0])
+    if not owner.shape[0] or not row_owner.shape[0]:
+        return out
+    span = int(max(last.max(), row_day.max())) + 2
+    base = row_owner.astype(np.int64) * span
+    query = base + row_day
+    totals = []
+    for key, side in (
+        (owner.astype(np.int64) * span + first, "right"),
+        (owner.astype(np.int64) * span + last, "left"),
+    ):
+        order = np.argsort(key, kind="stable")
+        prefix = np.concatenate([[0.0], np.cumsum(weight[order])])
+        sorted_key = key[order]
+        upto = np.searchsorted(sorted_key, query, side=side)
+        totals.append(prefix[upto] - prefix[np.searchsorted(sorted_key, base, side="left")])
+    return totals[0] - totals[1]
+
+
+def _owner_rows(
+    owner: np.ndarray, first: np.ndarray, last: np.ndarray, weight: np.ndarray, steps: DaySteps
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(owner, day, limit) of each owner's elementary intervals over all its items whose
+    items do not all fit and that no neighbouring interval implies: the next one when no
+    item ends between them (it holds every item of this one) and its limit is no larger,
+    or the previous one when none starts between them. The day is where the owner's
+    value is least in the interval."""
+    owner = owner.astype(np.int64)
+    span = int(last.max(initial=0)) + 2
+    start_key, end_key = owner * span + first, owner * span + last + 1
+    points = np.unique(np.concatenate([start_key, end_key]))
+    same_owner = points[1:] // span == points[:-1] // span
+    inside = np.r_[same_owner, False]  # point j starts an interval (j, j + 1)
+    starts = points[inside]
+    ends = points[np.flatnonzero(inside) + 1] % span - 1
+    row_owner = starts // span
+    limit, day = steps.min_over(row_owner, starts % span, ends)
+    # Neighbours among the intervals (consecutive entries of `starts` of one owner).
+    is_start = np.isin(starts, start_key)
+    is_end_next = np.isin(points[np.flatnonzero(inside) + 1], end_key)
+    next_same = np.r_[starts[1:] == points[np.flatnonzero(inside) + 1][:-1], False]
+    prev_same = np.r_[False, next_same[:-1]]
+    implied_by_next = next_same & ~is_end_next & (np.r_[limit[1:], 0] <= limit)
+    implied_by_prev = prev_same & ~is_start & (np.r_[0, limit[:-1]] <= limit)
+    active = _active_sum(owner, first, last, weight, row_owner, day)
+    keep = (active > limit + 1e-9) & ~implied_by_next & ~implied_by_prev
+    return row_owner[keep], day[keep], limit[keep].astype(np.float64)
+
+
+def _all_pair_rows(
+    problem: AssignmentProblem, model: AssignmentModel
+) -> tuple[_PricedRows, np.ndarray]:
+    """The model's rows but its need rows, and the capacity (with their cover rows) and
+    fairness rows of every pair's elementary intervals: a fixed set of valid rows that
+    prices every pair, whichever pairs the restricted model held. With each row, its
+    position among the model's rows but need rows (or beyond them: a new row)."""
+    first = problem.pair_first.astype(np.int64)
+    last = problem.pair_last.astype(np.int64)
+    spec = problem.pair_specialist.astype(np.int64)
+    kept = model.row_kind != NEED
+    parts = [
+        (
+            model.row_kind[kept].astype(np.int64),
+            model.row_key[kept],
+            model.row_day[kept],
+            model.row_share[kept],
+            model.b_upper[kept],
+        )
+    ]
+    owner, day, limit = _owner_rows(spec, first, last, problem.pair_percent * 1.0, problem.free)
+    parts.append((np.full(owner.shape[0], CAPACITY), owner, day, limit, limit))
+    for t in COVER_LEVELS:
+        parts.append(
+            (
+                np.full(owner.shape[0], COVER + t - 1),
+                owner,
+                day,
+                limit,
+                np.full(owner.shape[0], float(t)),
+            )
+        )
+    if problem.agency_cap is not None and problem.specialist_agency is not None:
+        agency = problem.specialist_agency.astype(np.int64)[spec]
+        owner, day, limit = _owner_rows(
+            agency, first, last, np.ones(problem.n_pairs), problem.agency_cap
+        )
+        parts.append((np.full(owner.shape[0], FAIRNESS), owner, day, limit, limit))
+    joined = [np.concatenate([part[k] for part in parts]) for k in range(5)]
+    # One row per (kind, owner, day, share): the model's copy first, with its dual.
+    span_day = int(joined[2].max(initial=0)) + 1
+    key = (joined[0] * (int(joined[1].max(initial=0)) + 1) + joined[1]) * span_day + joined[2]
+    _unique, first_of = np.unique(np.stack([key, joined[3]]), axis=1, return_index=True)
+    first_of = np.sort(first_of)
+    return _PricedRows(
+        row_kind=joined[0][first_of].astype(np.int8),
+        row_key=joined[1][first_of].astype(np.int64),
+        row_day=joined[2][first_of].astype(np.int64),
+        row_share=joined[3][first_of].astype(np.float64),
+        b_upper=np.maximum(joined[4][first_of].astype(np.float64), 0.0),
+    ), first_of
+
+
+def _row_matrix(problem: AssignmentProblem, rows: _PricedRows) -> sp.csr_array | None:
+    """The rows over every pair as a sparse (rows × pairs) matrix; None when it would
+    hold more than LAGRANGIAN_MAX_ENTRIES entries."""
+    first = problem.pair_first.astype(np.int64)
+    last = problem.pair_last.astype(np.int64)
+    spec = problem.pair_specialist.astype(np.int64)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    total = 0
+    owners = [(CAPACITY, spec, problem.pair_percent.astype(np.float64))]
+    if problem.specialist_agency is not None:
+        agency = problem.specialist_agency.astype(np.int64)[spec]
+        owners.append((FAIRNESS, agency, np.ones(problem.n_pairs)))
+    for kind, owner, weight in owners:
+        of_kind = np.flatnonzero(rows.row_kind == kind)
+        if not of_kind.shape[0]:
+            continue
+        span = int(max(rows.row_day.max(), last.max())) + 2
+        key = rows.row_key[of_kind] * span + rows.row_day[of_kind]
+        order = np.argsort(key, kind="stable")
+        of_kind, key = of_kind[order], key[order]
+        low = np.searchsorted(key, owner * span + first, side="left")
+        high = np.searchsorted(key, owner * span + last, side="right")
+        lengths = high - low
+        total += int(lengths.sum())
+        if total > LAGRANGIAN_MAX_ENTRIES:
+            return None
+        entry_pair = np.repeat(np.arange(problem.n_pairs), lengths)
+        offsets = np.cumsum(lengths) - lengths
+        within = np.arange(entry_pair.shape[0]) - np.repeat(offsets, lengths)
+        entry_row = of_kind[np.repeat(low, lengths) + within]
+        parts.append((entry_row, entry_pair, weight[entry_pair]))
+    covers = rows.row_kind >= COVER
+    if covers.any():
+        entry_pair, entry_row = _cover_hits(problem, rows, covers)
+        total += int(entry_pair.shape[0])
+        if total > LAGRANGIAN_MAX_ENTRIES:
+            return None
+        parts.append((entry_row, entry_pair, np.ones(entry_pair.shape[0])))
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    entry_row = np.concatenate([part[0] for part in [empty, *parts]])
+    entry_pair = np.concatenate([part[1] for part in [empty, *parts]])
+    weight = np.concatenate([part[2] for part in [empty, *parts]])
+    return sp.csr_array(
+        (weight, (entry_row, entry_pair)), shape=(rows.row_kind.shape[0], problem.n_pairs)
+    )
+
+
+def _best_per_need_choice(problem: AssignmentProblem, value: np.ndarray) -> np.ndarray:
+    """The pairs of highest positive `value`, at most each need's headcount of them."""
+    positive = np.flatnonzero(value > 0)
+    need = problem.pair_need[positive]
+    order = np.lexsort((-value[positive], need))
+    rank = _rank_within_need(need, order)
+    return positive[order[rank < problem.need_headcount[need[order]]]]
+
+
+def lagrangian_bound(
+    problem: AssignmentProblem,
+    model: AssignmentModel,
+    y: np.ndarray,
+    lower: float,
+    *,
+    deadline: float,
+    iterations: int = LAGRANGIAN_ITERATIONS,
+) -> float:
+    """An upper bound on every assignment's total, by Lagrangian relaxation.
+
+    Every capacity, fairness and cover row (of `model`, and of the elementary intervals
+    of all pairs) is priced with a multiplier λ ≥ 0; the need rows stay, so each need
+    takes its best `headcount` pairs of positive reduced cost rc = score − λ·A. For any
+    λ ≥ 0, UB(λ) = λ·b + Σ_n (best rc of n) bounds every feasible assignment. Starting
+    from the model's LP duals y, subgradient steps (Polyak's, towards `lower`, a known
+    total) lower it; the least value seen is returned. Exact arithmetic on any λ, so the
+    bound is proven whatever the steps do.
+    """
+    if problem.n_pairs == 0:
+        return 0.0
+    rows, from_model = _all_pair_rows(problem, model)
+    n_model_rows = int((model.row_kind != NEED).sum())
+    lam = np.zeros(rows.row_kind.shape[0])
+    taken = from_model < n_model_rows
+    lam[taken] = y[model.row_kind != NEED][from_model[taken]]
+    a = _row_matrix(problem, rows)
+    if a is None:
+        return np.inf
+    a_t = a.T.tocsr()
+    best = np.inf
+    theta, stalled = LAGRANGIAN_THETA, 0
+    x = np.zeros(problem.n_pairs)
+    for _round in range(iterations):
+        rc = problem.pair_score - a_t @ lam
+        chosen = _best_per_need_choice(problem, rc)
+        value = float(lam @ rows.b_upper + rc[chosen].sum())
+        if value < best - 1e-9:
+            best, stalled = value, 0
+        else:
+            stalled += 1
+            if stalled >= LAGRANGIAN_PATIENCE:
+                theta, stalled = theta / 2, 0
+        if time.perf_counter() >= deadline or value <= lower + 1e-9:
+            break
+        x[:] = 0.0
+        x[chosen] = 1.0
+        g = rows.b_upper - a @ x
+        g[(lam <= 0) & (g > 0)] = 0.0
+        norm = float(g @ g)
+        if norm <= 0:
+            break
+        lam = np.maximum(lam - theta * (value - lower) / norm * g, 0.0)
+    return best
 
 
 def _rank_within_need(need: np.ndarray, order: np.ndarray) -> np.ndarray:
@@ -975,7 +1242,9 @@ def solve_assignment(problem: AssignmentProblem, *, time_limit: float) -> Assign
         seconds["solver"] += spent
         return value, duals, x
 
-    def mip(model: AssignmentModel, best: np.ndarray) -> tuple[np.ndarray, dict]:
+    def mip(
+        model: AssignmentModel, best: np.ndarray, until: float | None = None
+    ) -> tuple[np.ndarray, dict]:
         """The MIP started from the pairs `best` (all in the model, feasible); `best`
         itself, as status time_limit, when the solver has nothing better in time.
 
@@ -988,10 +1257,11 @@ def solve_assignment(problem: AssignmentProblem, *, time_limit: float) -> Assign
         fairness = model.row_kind == FAIRNESS
         imposed = ~fairness
         fallback = {"status": "time_limit", "dual_bound": None, "seconds": 0.0}
+        stop = deadline if until is None else until
         while True:
             try:
                 x, info = solve_model(
-                    model, time_limit=deadline - time.perf_counter(), start=start, rows=imposed
+                    model, time_limit=stop - time.perf_counter(), start=start, rows=imposed
                 )
             except AssignmentError:
                 return start, fallback
@@ -1015,6 +1285,7 @@ def solve_assignment(problem: AssignmentProblem, *, time_limit: float) -> Assign
     rounds = 0
     lp_bound: float | None = None
     upper = _best_per_need_bound(problem, by_need)
+    first_duals: tuple[AssignmentModel, np.ndarray] | None = None
     while rounds < MAX_PRICING_ROUNDS and time.perf_counter() < pricing_deadline:
         rounds += 1
         model = build(in_model, covers=False)
@@ -1022,6 +1293,7 @@ def solve_assignment(problem: AssignmentProblem, *, time_limit: float) -> Assign
         if solved is None:
             break
         value, y, _x = solved
+        first_duals = (model, y)
         rc = reduced_costs(problem, model, y)
         # Valid for any duals y ≥ 0; equal to the LP optimum once nothing prices out.
         upper = min(upper, float(y @ model.b_upper + np.maximum(rc, 0.0).sum()))
@@ -1056,10 +1328,32 @@ def solve_assignment(problem: AssignmentProblem, *, time_limit: float) -> Assign
         in_model |= _best_per_need(problem, wanted, rc)
         model = build(in_model, covers=True)
 
+    seconds["until_mip"] = time.perf_counter() - begun
     # 3. The MIP over these pairs, from greedy's assignment.
-    x, info = mip(model, greedy)
+    x, info = mip(model, greedy, deadline - LAGRANGIAN_SHARE * left)
+    seconds["until_proof"] = time.perf_counter() - begun
     objective = float(problem.pair_score[model.columns[x]].sum())
     bound = upper  # no assignment scores more
+    lagrangian = None
+    if bound > objective + 1e-9:
+        # A bound from every pair's rows, not only the restricted model's: what the
+        # LP could not price in time (or its covers did not reach) tightens it.
+        # Started from the last LP's duals (none: from 0).
+        if priced is not None:
+            duals_from = priced[:2]
+        elif first_duals is not None:
+            duals_from = first_duals
+        else:
+            duals_from = (model, np.zeros(model.a.shape[0]))
+        started = time.perf_counter()
+        lagrangian = lagrangian_bound(
+            problem,
+            *duals_from,
+            objective,
+            deadline=min(deadline, started + LAGRANGIAN_SHARE * left),
+        )
+        seconds["lagrangian"] = time.perf_counter() - started
+        bound = min(bound, lagrangian)
     mip_rounds = 1
     cluster_pairs = 0
     if priced is not None and info["status"] == "optimal":
@@ -1081,6 +1375,7 @@ def solve_assignment(problem: AssignmentProblem, *, time_limit: float) -> Assign
             bound = min(bound, priced_bound)
         could_improve = ~in_model & (penalty >= -(priced_bound - objective) - RC_TOLERANCE)
         extra = int(could_improve.sum())
+        seconds["could_improve"] = extra
         if extra == 0:
             bound = objective
         elif extra <= WIDE_MIP_FACTOR * model.n_columns and deadline > time.perf_counter():
@@ -1118,6 +1413,8 @@ def solve_assignment(problem: AssignmentProblem, *, time_limit: float) -> Assign
             "mip_rounds": mip_rounds,
             "mip_status": info["status"],
             "cluster_bound_pairs": cluster_pairs,
+            "lagrangian_bound": None if lagrangian is None else round(lagrangian, 6),
+            "steps": {k: round(v, 3) for k, v in seconds.items()},
             **{f"final_{k}": v for k, v in model.stats.items()},
         },
         final_model=model,

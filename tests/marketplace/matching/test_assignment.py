@@ -12,6 +12,7 @@ from marketplace.matching.assignment import (
     _cluster_bound,
     _first_columns,
     build_model,
+    lagrangian_bound,
     reduced_costs,
     solve_assignment,
     solve_lp,
@@ -293,3 +294,35 @@ def test_assignment_cut_short_by_its_time_limit_is_never_below_greedy(seed: int)
         assert result.greedy_objective == pytest.approx(greedy_total)
         assert result.dual_bound >= result.objective - 1e-9
         assert _feasible(problem, result.chosen.tolist())
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems(), st.integers(0, 3))
+def test_lagrangian_bound_is_never_below_the_day_exact_optimum(
+    problem: AssignmentProblem, seed: int
+) -> None:
+    """From any starting prices (the restricted LP's duals, or random ones) and after
+    any number of subgradient steps, the bound holds for the brute-force optimum."""
+    optimum = _brute_force_best(problem)
+    subset = build_model(problem, np.flatnonzero(_first_columns(problem)))
+    rng = np.random.default_rng(seed)
+    starts = [np.zeros(subset.a.shape[0]), rng.random(subset.a.shape[0])]
+    if problem.n_pairs:
+        starts.append(solve_lp(subset, time_limit=TIME_LIMIT)[1])
+    for y in starts:
+        for iterations in (1, 3, 40):
+            bound = lagrangian_bound(
+                problem, subset, y, 0.0, deadline=float("inf"), iterations=iterations
+            )
+            assert bound >= optimum - 1e-6
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lagrangian_bound_from_the_lp_duals_comes_close_to_the_optimum(seed: int) -> None:
+    problem = _random_problem(seed, 80, 50)
+    x, info = solve_model(build_model(problem), time_limit=TIME_LIMIT)
+    optimum = float(problem.pair_score[x].sum())
+    subset = build_model(problem, np.flatnonzero(_first_columns(problem)))
+    _value, duals, _x, _seconds = solve_lp(subset, time_limit=TIME_LIMIT)
+    bound = lagrangian_bound(problem, subset, duals, optimum, deadline=float("inf"))
+    assert optimum - 1e-6 <= bound <= 1.05 * optimum
