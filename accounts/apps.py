@@ -8,9 +8,9 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Connects the receiver that holds password logins at the second-factor step.
         from accounts import mfa  # noqa: F401
-        from accounts.list_cache import invalidate_on_change
         from accounts.models import Agency
         from accounts.selectors import AGENCIES
+        from fastpaths.list_cache import invalidate_on_change
 
         # The cached agency list goes stale on any save or delete, admin and shell included.
         invalidate_on_change(Agency, namespace=AGENCIES)

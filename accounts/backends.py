@@ -3,9 +3,9 @@
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
-from accounts.compiled_queries import CompiledQuery, instance_of, model_columns
 from accounts.models import Agency, User
 from accounts.sso.policy import password_login_allowed
+from fastpaths.compiled_queries import CompiledQuery, instance_of, model_columns
 
 # A session's user with their agency, as `select_related("agency")` would load them.
 _USER_WITH_AGENCY = CompiledQuery(
@@ -34,7 +34,7 @@ def _user_with_agency(user_id: int) -> User | None:
     user = instance_of(User, rows[0])
     if user.agency_id is not None:
         agency_row = rows[0][len(model_columns(User)) :]
-        user._state.fields_cache["agency"] = instance_of(Agency, agency_row)
+        user.agency = instance_of(Agency, agency_row)
     return user
 
 

@@ -9,9 +9,9 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
 from accounts.errors import NotFound
-from accounts.list_cache import list_cache_get
 from accounts.models import Agency, User
 from accounts.permissions import user_visibility
+from fastpaths.list_cache import list_cache_get
 
 AGENCIES = "agencies"
 T = TypeVar("T")

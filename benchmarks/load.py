@@ -70,9 +70,9 @@ class Figures:
 
 
 def seed(*, specialists: int, needs: int, agencies: int, force: bool) -> None:
-    from accounts.list_cache import list_cache_invalidate
     from accounts.selectors import AGENCIES
     from benchmarks import synthetic
+    from fastpaths.list_cache import list_cache_invalidate
 
     if not force and synthetic.synthetic_counts() == (specialists, needs):
         print(f"seed: {specialists} specialists and {needs} needs already there", flush=True)

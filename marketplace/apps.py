@@ -22,6 +22,6 @@ class MarketplaceConfig(AppConfig):
         connect_taxonomy_invalidation()
 
         # PostgreSQL timestamps are read by psycopg's compiled loader (see the module).
-        from marketplace.db_timestamps import connect_timestamp_loader
+        from fastpaths.db_timestamps import connect_timestamp_loader
 
         connect_timestamp_loader()

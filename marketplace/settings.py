@@ -14,6 +14,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
+# Every compiled query also checked against the ORM's own SQL (see fastpaths): on whenever
+# DEBUG is, and so in the tests (pytest-django turns DEBUG off only after settings load).
+FASTPATHS_GUARD = env.bool("FASTPATHS_GUARD", default=DEBUG)
 SECRET_KEY = env.str(
     "SECRET_KEY",
     default="django-insecure-local-only-0f9a8c7e6d5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3",
@@ -124,7 +127,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "marketplace.redis_cache.RedisCache",
+            "BACKEND": "fastpaths.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "dk",
         }
@@ -139,8 +142,8 @@ CACHES["pages"] = {
     "OPTIONS": {"MAX_ENTRIES": 1000},
 }
 
-# With Redis, sessions are read through it (accounts/sessions.py); without, from the database.
-SESSION_ENGINE = "accounts.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
+# With Redis, sessions are read through it (fastpaths/sessions.py); without, from the database.
+SESSION_ENGINE = "fastpaths.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
@@ -177,7 +180,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
-        "marketplace.api.renderers.JSONRenderer",
+        "fastpaths.json_renderer.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PAGINATION_CLASS": "marketplace.api.pagination.PageNumberPagination",

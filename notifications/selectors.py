@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from accounts.compiled_queries import CompiledQuery, counted
 from accounts.models import User
+from fastpaths.compiled_queries import CompiledQuery, counted
 from notifications.models import (
     Channel,
     Delivery,

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from accounts.errors import NotFound
-from marketplace.api.renderers import JSONRenderer
+from fastpaths.json_renderer import JSONRenderer
 from marketplace.ics import calendar_render, ics_response, match_filename
 from marketplace.selectors.calendar import (
     calendar_engagements,

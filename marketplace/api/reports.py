@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.errors import InvalidInput
+from fastpaths.json_renderer import JSONRenderer
 from marketplace.api.pagination import PageNumberPagination
-from marketplace.api.renderers import JSONRenderer
 from marketplace.reports.csv_export import (
     TABLES,
     csv_chunks,

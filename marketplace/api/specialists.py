@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from accounts.errors import Forbidden, InvalidInput
 from accounts.models import User
-from marketplace.api.compiled_lists import CompiledKeysetListView
+from fastpaths.compiled_lists import CompiledKeysetListView
 from marketplace.api.filters import SpecialistFilter
 from marketplace.api.middleware import MAX_ID
 from marketplace.api.pagination import BAD_CURSOR

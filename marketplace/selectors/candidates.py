@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from accounts.compiled_queries import CompiledQuery
 from accounts.errors import Forbidden, NotFound
 from accounts.models import User
+from fastpaths.compiled_queries import CompiledQuery
 from marketplace.matching.shortlist import (
     Candidate,
     Exclusion,

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from accounts.compiled_queries import CompiledQuery, counted
 from accounts.errors import Forbidden
 from accounts.models import User
+from fastpaths.child_rows import child_rows, decoded_rows
+from fastpaths.compiled_queries import CompiledQuery, counted
 from marketplace.matching import capacity
 from marketplace.models import (
     ACTIVE_MATCH_STATUSES,
@@ -24,7 +25,6 @@ from marketplace.models import (
 )
 from marketplace.permissions import can_run_matching, need_visibility
 from marketplace.selectors.capacity import capacity_windows
-from marketplace.selectors.child_rows import child_rows, decoded_rows
 from marketplace.selectors.matches import match_list, match_list_of_own_agency
 from marketplace.selectors.matching_runs import matching_run_list
 from marketplace.selectors.specialists import availability_list

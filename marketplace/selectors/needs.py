@@ -5,17 +5,18 @@ from typing import NamedTuple
 
 from django.db.models import F, Prefetch, QuerySet
 
-from accounts.compiled_queries import CompiledQuery, instance_of, model_columns
 from accounts.errors import NotFound
 from accounts.models import User
-from marketplace.models import Need, NeedSkill
-from marketplace.permissions import need_visibility
-from marketplace.selectors.child_rows import (
+from fastpaths.child_rows import (
     ChildObjectsJSON,
     child_rows,
     decoded_rows,
     json_text,
 )
+from fastpaths.compiled_queries import CompiledQuery, instance_of, model_columns
+from fastpaths.keyset import is_annotated
+from marketplace.models import Need, NeedSkill
+from marketplace.permissions import need_visibility
 
 
 def need_list(*, user: User) -> QuerySet[Need]:
@@ -41,7 +42,7 @@ def board_ordering(needs: QuerySet[Need], ordering: Sequence[str]) -> list[str]:
     that skill's needs newest first from the requirement index (needskill_board_idx) and
     stops at the page's end, where ordering by the need's own created_at would walk every
     need and look up its skills."""
-    if tuple(ordering) == BOARD_ORDERING and "skill_listed_at" in needs.query.annotations:
+    if tuple(ordering) == BOARD_ORDERING and is_annotated(needs, "skill_listed_at"):
         return ["-skill_listed_at", "-id"]
     return list(ordering)
 

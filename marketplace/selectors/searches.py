@@ -4,7 +4,7 @@ The API lists, the web pages and saved searches all filter through these filter 
 top of the visibility-aware selectors (`specialist_list`, `need_list`), so a saved search
 alerts for exactly what its owner would find by searching.
 
-The API reads pages through SQL compiled once per shape (marketplace/api/compiled_lists),
+The API reads pages through SQL compiled once per shape (fastpaths/compiled_lists),
 so a filter here must not change its SQL with its value: every value reaches the query as
 a parameter, unchanged (no LIKE pattern built from it, no branch on it, no date taken when
 the query is built).

@@ -4,9 +4,9 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Query
 
 from accounts.errors import NotFound
 from accounts.models import User
+from fastpaths.child_rows import ChildObjectsJSON, json_text
 from marketplace.models import Availability, Skill, Specialist, SpecialistSkill
 from marketplace.permissions import contact_visibility, specialist_visibility
-from marketplace.selectors.child_rows import ChildObjectsJSON, json_text
 
 
 def skill_list() -> QuerySet[Skill]:

@@ -1,6 +1,6 @@
 """The skill taxonomy: read on almost every page and API call, changed a few times a year.
 
-Reads come from the cache (accounts.list_cache); any save or delete of a skill, from the
+Reads come from the cache (fastpaths.list_cache); any save or delete of a skill, from the
 API, the admin or a shell, makes them stale at once.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from accounts.list_cache import invalidate_on_change, list_cache_get
+from fastpaths.list_cache import invalidate_on_change, list_cache_get
 from marketplace.models import Skill
 
 SKILLS = "skills"

@@ -22,8 +22,8 @@ from django.utils.translation import gettext
 
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accounts.models import Role, User
+from fastpaths.bulk_copy import bulk_insert
 from marketplace.audit import audit_record
-from marketplace.bulk_copy import bulk_insert
 from marketplace.explanations import exclusions_in_words
 from marketplace.matching.capacity import Window, capacity_shortfall
 from marketplace.matching.shortlist import CAPACITY

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.errors import NotFound
-from marketplace.selectors.keyset import InvalidCursor, KeysetPage, keyset_page, order_keys
+from fastpaths.keyset import InvalidCursor, KeysetPage, keyset_page, order_keys
 
 PAGE_SIZE = 25
 

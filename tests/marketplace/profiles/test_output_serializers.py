@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from rest_framework import serializers
 
+from fastpaths.json_renderer import JSONRenderer
 from marketplace.api.needs import NeedListCreateView, NeedOutputSerializer
-from marketplace.api.renderers import JSONRenderer
 from marketplace.api.specialists import SpecialistListCreateView, SpecialistOutputSerializer
 from marketplace.models import Clearance, NeedStatus, UnfilledReason
 from marketplace.selectors.needs import need_get, need_get_with_skills, need_list_with_json

@@ -1,12 +1,15 @@
-"""A query compiled once gives each later call the rows its own values select."""
+"""A query compiled once gives each later call the rows its own values select, and the
+guard fails loudly when a builder breaks the rule that makes that true."""
+
+import datetime as dt
 
 import pytest
 from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
-from accounts.compiled_queries import CompiledQuery
 from accounts.models import Role, User
+from fastpaths.compiled_queries import CompiledQuery, CompiledQueryMismatch
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +66,8 @@ def test_a_user_is_seen_by_role_and_ids_and_each_role_compiles_its_own_sql():
     assert query.rows(user=specialists[1]) == [(specialists[1].pk,)]
 
 
-def test_the_sql_is_sent_without_building_the_queryset_again():
+def test_the_sql_is_sent_without_building_the_queryset_again(settings):
+    settings.FASTPATHS_GUARD = False  # the guard builds the queryset on every call
     user = factories.UserFactory()
     built = []
 
@@ -129,11 +133,21 @@ def test_a_list_is_a_parameter_per_item_and_its_length_a_shape():
         lambda ids: User.objects.filter(pk__in=ids).order_by("pk").values_list("pk")
     )
 
-    for ids in ([users[0].pk], [users[1].pk, users[3].pk], [users[2].pk], [], [users[0].pk] * 2):
+    for ids in ([users[0].pk], [users[1].pk, users[3].pk], [users[2].pk], []):
         assert query.rows(ids=ids) == [(pk,) for pk in sorted(set(ids))]
 
 
-def test_only_the_most_recently_used_shapes_are_kept():
+def test_the_guard_refuses_repeated_values_in_an_in_list():
+    # The ORM drops repeats from `__in` (one parameter fewer): callers pass distinct ids.
+    user = factories.UserFactory()
+    query = CompiledQuery(lambda ids: User.objects.filter(pk__in=ids).values_list("pk"))
+
+    with pytest.raises(CompiledQueryMismatch):
+        query.rows(ids=[user.pk, user.pk])
+
+
+def test_only_the_most_recently_used_shapes_are_kept(settings):
+    settings.FASTPATHS_GUARD = False  # the guard builds the queryset on every call
     user = factories.UserFactory()
     built = []
 
@@ -147,3 +161,61 @@ def test_only_the_most_recently_used_shapes_are_kept():
 
     # pk stays in use throughout; email was dropped for name and is compiled again.
     assert built == [("pk",)] * 2 + [("email",)] * 2 + [("name",)] * 2 + [("email",)] * 2
+
+
+# The guard: with FASTPATHS_GUARD on (DEBUG, and the whole test suite), every call also
+# builds the ORM's query from its own values and compares.
+
+
+def test_the_guard_is_on_in_the_tests(settings):
+    assert settings.FASTPATHS_GUARD
+
+
+def test_the_guard_catches_a_builder_that_clamps_a_value(settings):
+    users = [factories.UserFactory(name=f"Person {n}") for n in range(3)]
+    first = min(user.pk for user in users)
+
+    def build(*, value):  # from value 100 down, one user fewer per step
+        return User.objects.filter(pk__gte=first + 100 - min(value, 100)).values_list("pk")
+
+    query = CompiledQuery(build)
+    # From 100 up the clamp changes nothing: the ORM and the compiled query agree.
+    assert len(query.rows(value=100)) == 3
+    assert len(query.rows(value=150)) == 3
+    # The stand-ins (31,000 and up) were clamped to 100 too, so 100 was baked into the SQL:
+    # for 98 the compiled query would answer all three users where the ORM answers one.
+    with pytest.raises(CompiledQueryMismatch, match="builds other SQL"):
+        query.rows(value=98)
+    settings.FASTPATHS_GUARD = False
+    assert len(query.rows(value=98)) == 3  # the silent wrong answer the guard stands in for
+    assert len(build(value=98)) == 1
+
+
+def test_the_guard_catches_a_builder_that_reads_the_date(monkeypatch):
+    from django.utils import timezone
+
+    agency = factories.AgencyFactory()
+    query = CompiledQuery(
+        lambda agency_id: User.objects.filter(
+            agency_id=agency_id, date_joined__date__lte=timezone.localdate()
+        ).values_list("pk")
+    )
+    assert query.rows(agency_id=agency.pk) == []
+
+    # The next day the builder's date is another, but the compiled SQL kept the first.
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    with pytest.raises(CompiledQueryMismatch, match="reading no clock"):
+        query.rows(agency_id=agency.pk)
+
+
+def test_the_guard_lets_a_builder_that_keeps_the_rule_through(settings):
+    agency = factories.AgencyFactory()
+    for name in ("Anna", "Bo"):
+        factories.UserFactory(agency=agency, name=name)
+    query = CompiledQuery(_users_of)
+
+    for name in ("Anna", "Bo", "Cecilia"):
+        assert query.rows(agency_id=agency.pk, name=name) == list(
+            _users_of(agency_id=agency.pk, name=name)
+        )

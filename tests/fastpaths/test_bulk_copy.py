@@ -2,7 +2,7 @@
 
 import pytest
 
-from marketplace.bulk_copy import bulk_insert
+from fastpaths.bulk_copy import bulk_insert
 from marketplace.models import AuditEvent, Match, ProposedBy
 from tests import factories
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import renderers
 from rest_framework.utils.serializer_helpers import ReturnDict, ReturnList
 
-from marketplace.api.renderers import JSONRenderer, raw_json
+from fastpaths.json_renderer import JSONRenderer, raw_json
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 

@@ -8,7 +8,7 @@ import pytest
 from rest_framework import generics
 
 from accounts.models import Role
-from marketplace.api.compiled_lists import CompiledKeysetListView
+from fastpaths.compiled_lists import CompiledKeysetListView
 from marketplace.models import NeedStatus, Region
 from tests import factories
 
@@ -73,6 +73,10 @@ def _queries(skills, agencies) -> list[str]:
         f"/api/v1/specialists/?available_from={start}&page_size=3&ordering=-name",
         "/api/v1/specialists/?region=AB&remote=true&page_size=2",
         "/api/v1/specialists/?ordering=region&page_size=4",
+        # Free text: one unchanged parameter, whatever it holds (LIKE's own % and _ too).
+        "/api/v1/needs/?q=BEHOV%201&page_size=2",
+        "/api/v1/specialists/?q=person&ordering=-name&page_size=2",
+        "/api/v1/specialists/?q=50%25_&page_size=2",
         "/api/v1/specialists/?min_level=9",  # a bad value: 400 with the field's message
         "/api/v1/needs/?cursor=not-a-cursor",  # 404, as a cursor this list did not make
     ]

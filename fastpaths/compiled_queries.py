@@ -1,5 +1,8 @@
 """Read queries compiled to SQL once per process and shape, then run with each call's values.
 
+The rule this imposes on the builders it wraps, and the guard that checks it, are in the
+package's docstring (`fastpaths`).
+
 Building and compiling a queryset costs the ORM about a millisecond of Python, several
 times what PostgreSQL takes to answer the small indexed reads every page makes (a
 dashboard's previews, the header's unread count). A `CompiledQuery` builds its queryset
@@ -20,17 +23,17 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Model, QuerySet
 from django.db.models.query import ValuesListIterable
-
-from accounts.models import User
 
 # What the permission rules read of a user besides the ids they compare with: a query
 # built from the rules is the same SQL for every user who agrees on these.
@@ -38,7 +41,12 @@ USER_SHAPE = ("role", "is_superuser")
 USER_IDS = ("pk", "agency_id")
 
 
-def user_shape(user: User | UserStandIn) -> tuple[Hashable, ...]:
+class CompiledQueryMismatch(AssertionError):
+    """A compiled query sent other SQL or values than the ORM builds for the same call:
+    its builder breaks the rule of the `fastpaths` package."""
+
+
+def user_shape(user: AbstractBaseUser | UserStandIn) -> tuple[Hashable, ...]:
     """What of a user decides the SQL a permission rule gives: role, superuser, and which
     ids are missing (an agency-less user compares with NULL)."""
     return (
@@ -50,8 +58,10 @@ def user_shape(user: User | UserStandIn) -> tuple[Hashable, ...]:
 class UserStandIn:
     """A user as far as the permission rules see one, with stand-in ids.
 
-    Anything else a rule might read of a user is missing (AttributeError), so a rule that
-    comes to depend on more fails when its query is compiled, not silently.
+    It has the role, the superuser flag, the ids and the properties the user model itself
+    defines (`is_manager`, say), which read those. Anything else a rule might read of a
+    user is missing (AttributeError), so a rule that comes to depend on more fails when
+    its query is compiled, not silently.
     """
 
     __slots__ = ("agency_id", "is_superuser", "pk", "role")
@@ -66,10 +76,19 @@ class UserStandIn:
     def id(self) -> int:
         return self.pk
 
-    is_admin = User.is_admin
-    is_coordinator = User.is_coordinator
-    is_manager = User.is_manager
-    is_specialist = User.is_specialist
+
+@functools.cache
+def _stand_in_type(user_type: type) -> type[UserStandIn]:
+    if issubclass(user_type, UserStandIn):
+        return user_type
+    own_properties = {
+        name: value for name, value in vars(user_type).items() if isinstance(value, property)
+    }
+    return type(f"{user_type.__name__}StandIn", (UserStandIn,), {"__slots__": (), **own_properties})
+
+
+def _is_user(value: Any) -> bool:
+    return isinstance(value, AbstractBaseUser | UserStandIn)
 
 
 # Within a small integer column's range: Django answers a lookup beyond it without SQL.
@@ -149,7 +168,7 @@ class _Call:
         slots: dict[str, Any] = {}
         for name in sorted(values):
             value = values[name]
-            if isinstance(value, User | UserStandIn):
+            if _is_user(value):
                 shape.append((name, *user_shape(value)))
                 for part in USER_IDS:
                     if getattr(value, part) is not None:
@@ -172,8 +191,8 @@ class _Call:
         }
         built: dict[str, Any] = {}
         for name, value in values.items():
-            if isinstance(value, User | UserStandIn):
-                built[name] = UserStandIn(
+            if _is_user(value):
+                built[name] = _stand_in_type(type(value))(
                     pk=stand_ins.get(f"{name}.pk"),
                     agency_id=stand_ins.get(f"{name}.agency_id"),
                     role=value.role,
@@ -194,14 +213,17 @@ class _Compiled:
     using: str
     compiler: Any  # the compiled queryset's: converts the rows as the ORM would
 
-    def rows(self, slots: dict[str, Any]) -> list[tuple]:
-        if self.sql is None:
-            return []
+    def params_for(self, slots: dict[str, Any]) -> list[Any]:
         params = list(self.params)
         for position, slot, form in self.slot_positions:
             params[position] = form(slots[slot])
+        return params
+
+    def rows(self, slots: dict[str, Any]) -> list[tuple]:
+        if self.sql is None:
+            return []
         with connections[self.using].cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(self.sql, self.params_for(slots))
             fetched = cursor.fetchall()
         return list(self.compiler.results_iter(results=[fetched], tuple_expected=True))
 
@@ -237,12 +259,31 @@ class CompiledQuery:
                 self._compiled.popitem(last=False)
         else:
             self._compiled.move_to_end(key)
+        if settings.FASTPATHS_GUARD:
+            self._check(compiled, call, values, shape)
         return compiled.rows(call.slots)
 
     def value(self, *, default: Any = None, shape: Hashable = None, **values: Any) -> Any:
         """The first column of the first row (a count, say), or `default` without rows."""
         rows = self.rows(shape=shape, **values)
         return rows[0][0] if rows else default
+
+    def _check(
+        self, compiled: _Compiled, call: _Call, values: dict[str, Any], shape: Hashable
+    ) -> None:
+        """Raise CompiledQueryMismatch unless the ORM, given this call's own values, builds
+        the SQL and parameters the compiled query sends."""
+        built = dict(values) if shape is None else {**values, "shape": shape}
+        sql, params = _as_sql(self._build(**built))
+        sent = compiled.params_for(call.slots) if compiled.sql is not None else []
+        if sql != compiled.sql or not _same_params(params, sent):
+            raise CompiledQueryMismatch(
+                f"{_builder_name(self._build)} builds other SQL from this call's values than "
+                f"the query compiled for its shape: a builder may decide its SQL only from "
+                f"None values, booleans, list lengths, a user's role and the shape, and must "
+                f"pass every other value on unchanged, reading no clock (see fastpaths).\n"
+                f"ORM: {sql} {list(params)}\ncompiled: {compiled.sql} {sent}"
+            )
 
     def _compile(self, call: _Call, values: dict[str, Any], shape: Hashable) -> _Compiled:
         rounds = []
@@ -254,10 +295,7 @@ class CompiledQuery:
             if queryset._iterable_class is not ValuesListIterable:
                 raise TypeError("a compiled query is a values_list() queryset (not flat, named)")
             compiler = queryset.query.get_compiler(using=queryset.db)
-            try:
-                sql, params = compiler.as_sql()
-            except EmptyResultSet:
-                sql, params = None, ()
+            sql, params = _compiled_sql(compiler)
             rounds.append((sql, tuple(params), stand_ins, queryset, compiler))
         (sql, params, stand_ins, queryset, compiler), (other_sql, other_params, other_ins, *_) = (
             rounds
@@ -287,6 +325,34 @@ class CompiledQuery:
             using=queryset.db,
             compiler=compiler,
         )
+
+
+def _compiled_sql(compiler: Any) -> tuple[str | None, tuple[Any, ...]]:
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None, ()
+    return sql, tuple(params)
+
+
+def _as_sql(queryset: QuerySet) -> tuple[str | None, tuple[Any, ...]]:
+    return _compiled_sql(queryset.query.get_compiler(using=queryset.db))
+
+
+def _same_params(built: Sequence[Any], sent: Sequence[Any]) -> bool:
+    return len(built) == len(sent) and all(
+        _same(one, other) or (type(one) is not type(other) and one == other and _numeric(one))
+        for one, other in zip(built, sent, strict=True)
+    )
+
+
+def _numeric(value: Any) -> bool:
+    # psycopg's typed integers (Int2) and plain ints are the same value to the database.
+    return isinstance(value, int | Decimal) and not isinstance(value, bool)
+
+
+def _builder_name(build: Callable[..., Any]) -> str:
+    return getattr(build, "__qualname__", repr(build))
 
 
 def counted(queryset: QuerySet, *, by: str) -> QuerySet:

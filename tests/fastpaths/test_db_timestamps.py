@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from psycopg.pq import Format
 
-from marketplace.db_timestamps import TIMESTAMPTZ_OID, UTCTimestampLoader
+from fastpaths.db_timestamps import TIMESTAMPTZ_OID, UTCTimestampLoader
 from marketplace.models import Need
 from tests import factories
 

@@ -60,6 +60,11 @@ def order_keys(queryset: QuerySet, ordering: Sequence[str]) -> list[OrderKey]:
     return [*keys, OrderKey(pk.attname, keys[0].descending if keys else False, pk)]
 
 
+def is_annotated(queryset: QuerySet, name: str) -> bool:
+    """Whether the queryset carries the annotation `name` (which an ordering may name)."""
+    return name in queryset.query.annotations
+
+
 def _key(queryset: QuerySet, name: str, descending: bool) -> OrderKey:
     annotation = queryset.query.annotations.get(name)
     if annotation is not None:
