@@ -141,7 +141,7 @@ def user_invite(
     role: str | None,
     agency: Agency | None,
     password: str | None = None,
-    language: str = "sv",
+    language: str = "",
 ) -> User:
     """Create a user and, unless an admin set a password, email them a link to choose one.
 
