@@ -107,7 +107,7 @@ def test_the_api_answers_in_accept_language(declined_match, coordinator):
     response = api.post(f"/api/v1/matches/{declined_match.pk}/approve/")
 
     assert response.status_code == 409
-    assert response.json()["detail"] == "Matchningen är avböjd; den kan inte godkännas."
+    assert response.json()["detail"] == "Matchningen har status ”avböjd” och kan inte godkännas."
     assert response["Content-Language"] == "sv"
 
 
@@ -120,7 +120,7 @@ def test_the_api_answers_in_the_saved_language_without_accept_language(
 
     response = api.post(f"/api/v1/matches/{declined_match.pk}/approve/")
 
-    assert response.json()["detail"] == "Matchningen är avböjd; den kan inte godkännas."
+    assert response.json()["detail"] == "Matchningen har status ”avböjd” och kan inte godkännas."
 
 
 def test_a_token_caller_is_answered_in_their_saved_language(borrowing_manager):
