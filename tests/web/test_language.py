@@ -111,9 +111,7 @@ def test_the_api_answers_in_accept_language(declined_match, coordinator):
     assert response["Content-Language"] == "sv"
 
 
-def test_the_api_answers_in_the_saved_language_without_accept_language(
-    declined_match, coordinator
-):
+def test_the_api_answers_in_the_saved_language_without_accept_language(declined_match, coordinator):
     User.objects.filter(pk=coordinator.pk).update(language="sv")
     coordinator.refresh_from_db()
     api = _session_client(coordinator)
