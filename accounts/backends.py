@@ -55,6 +55,9 @@ class PasswordBackend(ModelBackend):
         password: str | None = None,
         **kwargs,
     ) -> User | None:
+        # Emails are stored lower-case: `CHEF@Myndighet.se` logs in as `chef@myndighet.se`.
+        if isinstance(username, str):
+            username = User.objects.normalize_email(username.strip()).lower()
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
             return None

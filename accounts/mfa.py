@@ -96,7 +96,7 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> TOTPDe
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
     if not device.verify_token(_clean_token(token)):
         raise InvalidInput(
-            "The code is not valid.",
+            _("The code is not valid."),
             field_errors={"otp": [_("The code is not valid. Enter the 6 digits shown now.")]},
         )
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -110,8 +110,8 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> TOTPDe
 def totp_device_remove(*, user: User) -> None:
     """Turn the second factor off; refused for the roles that must keep it."""
     if mfa_required(user):
-        raise Forbidden("Coordinators and administrators must keep two-factor authentication.")
-    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+        raise Forbidden(_("Coordinators and administrators must keep two-factor authentication."))
+    deleted, _count = TOTPDevice.objects.filter(user=user).delete()
     if deleted:
         audit_hooks.record(actor=user, action="user.mfa_off", target=user)
 

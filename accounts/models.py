@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -72,8 +73,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         null=True,
         blank=True,
     )
+    # Blank until the person chooses: their browser's language decides at their first login.
     language = models.CharField(
-        _("language"), max_length=5, choices=[("sv", "Svenska"), ("en", "English")], default="sv"
+        _("language"),
+        max_length=5,
+        choices=[("sv", "Svenska"), ("en", "English")],
+        default="",
+        blank=True,
     )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
@@ -104,6 +110,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+    @property
+    def reading_language(self) -> str:
+        """The language to write to this person in when no request says otherwise."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def is_admin(self) -> bool:

@@ -7,6 +7,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.db.models import QuerySet
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
 
 from accounts.errors import NotFound
 from accounts.models import Agency, User
@@ -24,7 +25,7 @@ def user_list(*, actor: User) -> QuerySet[User]:
 def user_get(*, actor: User, user_id: int) -> User:
     user = user_list(actor=actor).filter(pk=user_id).first()
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     return user
 
 
@@ -42,7 +43,7 @@ def agency_list_cached(*, variant: str, build: Callable[[], T]) -> T:
 def agency_get(*, agency_id: int) -> Agency:
     agency = agency_list().filter(pk=agency_id).first()
     if agency is None:
-        raise NotFound("No such agency.")
+        raise NotFound(_("No such agency."))
     return agency
 
 

@@ -21,6 +21,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import Token
 
 from accounts import audit_hooks, mfa
@@ -50,17 +52,17 @@ ROLE_NAMES_EN = {
     Role.COORDINATOR: "coordinator",
     Role.ADMIN: "administrator",
 }
-LOGIN_FAILED_MESSAGE = "Unable to log in with the given email and password."
-MFA_SETUP_MESSAGE = (
+LOGIN_FAILED_MESSAGE = gettext_lazy("Unable to log in with the given email and password.")
+MFA_SETUP_MESSAGE = gettext_lazy(
     "Your role requires two-factor authentication. Set it up on the web first "
     "(log in at /login/ and follow the steps), then give the code here as `otp`."
 )
-MFA_MISSING_MESSAGE = "Give the 6-digit code from your authenticator app as `otp`."
-PASSWORD_LOGIN_OFF_MESSAGE = (
+MFA_MISSING_MESSAGE = gettext_lazy("Give the 6-digit code from your authenticator app as `otp`.")
+PASSWORD_LOGIN_OFF_MESSAGE = gettext_lazy(
     "Your agency has switched password login off, for the API too: log in on the web "
     "through its identity provider and take a token from there."
 )
-MFA_INVALID_MESSAGE = "The code is not valid. Give the 6 digits your app shows now."
+MFA_INVALID_MESSAGE = gettext_lazy("The code is not valid. Give the 6 digits your app shows now.")
 
 
 def _password_errors(password: str, user: User) -> list[str]:
@@ -141,7 +143,7 @@ def user_invite(
     role: str | None,
     agency: Agency | None,
     password: str | None = None,
-    language: str = "sv",
+    language: str = "",
 ) -> User:
     """Create a user and, unless an admin set a password, email them a link to choose one.
 
@@ -150,7 +152,7 @@ def user_invite(
     so a rolled-back invitation never reaches anybody.
     """
     if not can_invite_users(actor):
-        raise Forbidden("You may not invite users.")
+        raise Forbidden(_("You may not invite users."))
     if not actor.is_admin:
         role = role or Role.SPECIALIST
         agency = agency or actor.agency
@@ -166,9 +168,9 @@ def user_invite(
     if role in ROLES_WITH_AGENCY and agency is None:
         errors.setdefault("agency", []).append("Specialists and managers belong to an agency.")
     if password is not None and not can_set_password_directly(actor):
-        errors["password"] = ["Only administrators may set a password directly."]
+        errors["password"] = [_("Only administrators may set a password directly.")]
     if User.objects.filter(email__iexact=email).exists():
-        errors["email"] = ["A user with this email already exists."]
+        errors["email"] = [_("A user with this email already exists.")]
 
     user = User(email=email, name=name, role=role, agency=agency, language=language)
     _apply_role_flags(user)
@@ -177,7 +179,7 @@ def user_invite(
         if password_errors:
             errors["password"] = password_errors
     if errors:
-        raise InvalidInput("The invitation is not valid.", field_errors=errors)
+        raise InvalidInput(_("The invitation is not valid."), field_errors=errors)
 
     if password is None:
         user.set_unusable_password()
@@ -203,10 +205,10 @@ def user_update(*, actor: User, user: User, data: Mapping[str, Any]) -> User:
     Changing a password signs the user out of the API (their token is deleted).
     """
     if not can_view_user(actor, user):
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     allowed = editable_user_fields(actor, user)
     if not allowed:
-        raise Forbidden("You may not change this user.")
+        raise Forbidden(_("You may not change this user."))
     user = User.objects.select_for_update().get(pk=user.pk)
     snapshot_before = _audit_snapshot(user)
 
@@ -216,22 +218,22 @@ def user_update(*, actor: User, user: User, data: Mapping[str, Any]) -> User:
         if field == "password" or getattr(user, field) != value
     }
     errors: dict[str, list[str]] = {
-        field: ["You may not change this field."] for field in changes if field not in allowed
+        field: [_("You may not change this field.")] for field in changes if field not in allowed
     }
     if errors:
-        raise InvalidInput("The change is not allowed.", field_errors=errors)
+        raise InvalidInput(_("The change is not allowed."), field_errors=errors)
 
     password = changes.pop("password", None)
     for field, value in changes.items():
         setattr(user, field, value)
     if user.role in ROLES_WITH_AGENCY and user.agency_id is None:
-        errors["agency"] = ["Specialists and managers belong to an agency."]
+        errors["agency"] = [_("Specialists and managers belong to an agency.")]
     if password is not None:
         password_errors = _password_errors(password, user)
         if password_errors:
             errors["password"] = password_errors
     if errors:
-        raise InvalidInput("The change is not valid.", field_errors=errors)
+        raise InvalidInput(_("The change is not valid."), field_errors=errors)
 
     if "role" in changes:
         _apply_role_flags(user)
@@ -307,7 +309,7 @@ def auth_token_obtain(
             raise InvalidInput(MFA_INVALID_MESSAGE, field_errors={"otp": [MFA_INVALID_MESSAGE]})
     # As a web login does: clears this account's failure count from this address.
     AxesProxyHandler.user_logged_in(sender=__name__, request=request, user=user)
-    token, _ = Token.objects.get_or_create(user=user)
+    token, _created = Token.objects.get_or_create(user=user)
     return token
 
 
@@ -326,10 +328,10 @@ def auth_token_revoke(*, actor: User, user: User) -> None:
     """Delete `user`'s API token: their own, or anyone's by an admin (a lost laptop)."""
     if actor.pk != user.pk:
         if not can_view_user(actor, user):
-            raise NotFound("No such user.")
+            raise NotFound(_("No such user."))
         if not actor.is_admin:
-            raise Forbidden("Only administrators may revoke another user's token.")
-    deleted, _ = Token.objects.filter(user=user).delete()
+            raise Forbidden(_("Only administrators may revoke another user's token."))
+    deleted, _count = Token.objects.filter(user=user).delete()
     if deleted:
         audit_hooks.record(actor=actor, action="user.token_revoke", target=user)
     logger.info("api token of user %s revoked by %s", user.pk, actor.pk)

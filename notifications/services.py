@@ -10,6 +10,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.errors import InvalidInput, NotFound
 from accounts.models import Agency, User
@@ -155,7 +156,9 @@ def preferences_update(
     unknown = sorted(set(changes) - configurable)
     if unknown:
         raise InvalidInput(
-            field_errors={kind: ["Not a notification kind you can configure."] for kind in unknown}
+            field_errors={
+                kind: [_("Not a notification kind you can configure.")] for kind in unknown
+            }
         )
     current = selectors.preferences_get(user=user)
     for kind, change in changes.items():

@@ -51,7 +51,12 @@ class UserInviteInputSerializer(serializers.Serializer):
         help_text="Defaults to the manager's own agency; required for specialists and "
         "managers invited by an admin.",
     )
-    language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, default="sv")
+    language = serializers.ChoiceField(
+        choices=LANGUAGE_CHOICES,
+        default="",
+        allow_blank=True,
+        help_text="Blank: the person's browser chooses at their first login.",
+    )
     password = serializers.CharField(
         required=False,
         write_only=True,

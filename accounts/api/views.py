@@ -5,6 +5,7 @@ services these views call; the views only parse, call and render.
 """
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny
@@ -180,7 +181,7 @@ class UserListView(generics.GenericAPIView):
     def post(self, request: Request) -> Response:
         # Before the body, so coordinators and specialists get the documented 403.
         if not can_invite_users(request.user):
-            raise Forbidden("You may not invite users.")
+            raise Forbidden(_("You may not invite users."))
         data = UserInviteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

@@ -144,7 +144,7 @@ def mfa_asserted(provider: IdentityProvider, asserted: Iterable[str]) -> bool:
 def role_mapping_errors(mapping: object) -> list[str]:
     """What is wrong with a group → role mapping (empty when it is fine)."""
     if not isinstance(mapping, dict):
-        return ["The mapping must be an object of group names to roles."]
+        return [_("The mapping must be an object of group names to roles.")]
     allowed = [str(role) for role in MAPPABLE_ROLES]
     return [
         f"{group!r}: {role!r} is not one of {allowed}."

@@ -1,6 +1,7 @@
 """A specialist's availability windows."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -28,7 +29,9 @@ ERRORS = {
 def _require_writer(user: User, specialist: Specialist) -> None:
     # Checked before validating the body so a reader learns "forbidden", not "bad input".
     if not can_edit_specialist_profile(user, specialist):
-        raise Forbidden("Only the specialist and their agency's managers may change availability.")
+        raise Forbidden(
+            _("Only the specialist and their agency's managers may change availability.")
+        )
 
 
 class AvailabilitySerializer(serializers.ModelSerializer):

@@ -1,5 +1,6 @@
 """Calendars: a person's subscription feed by its secret link, and one match as a file."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
@@ -51,7 +52,7 @@ class CalendarFeedView(APIView):
     def get(self, request: Request, token: str):
         owner = calendar_feed_owner(token=token)
         if owner is None:
-            raise NotFound("No such calendar.")
+            raise NotFound(_("No such calendar."))
         return ics_response(calendar_render(calendar_engagements(user=owner), reader=owner))
 
 

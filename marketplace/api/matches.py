@@ -5,6 +5,7 @@ calls the service, which decides who may do what; the views only render the resu
 """
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -140,15 +141,15 @@ class MatchListView(generics.ListAPIView):
         # Role checks come before the body so a caller who may never do this learns
         # "forbidden", not "bad input"; the service repeats the full rule per object.
         if not can_nominate_for_some_need(request.user):
-            raise Forbidden("Only agency managers nominate candidates.")
+            raise Forbidden(_("Only agency managers nominate candidates."))
         data = NominateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         need = Need.objects.filter(pk=data.validated_data["need"]).first()
         if need is None:
-            raise NotFound("Need not found.")
+            raise NotFound(_("Need not found."))
         specialist = Specialist.objects.filter(pk=data.validated_data["specialist"]).first()
         if specialist is None:
-            raise NotFound("Specialist not found.")
+            raise NotFound(_("Specialist not found."))
         match = services.match_nominate(actor=request.user, need=need, specialist=specialist)
         return Response(MatchSerializer(match).data, status=status.HTTP_201_CREATED)
 
@@ -201,7 +202,7 @@ class MatchRejectView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         match = match_get(user=request.user, match_id=pk)
         if not can_review_match(request.user):
-            raise Forbidden("Only coordinators may reject matches.")
+            raise Forbidden(_("Only coordinators may reject matches."))
         data = RejectInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         match = services.match_reject(
@@ -237,7 +238,7 @@ class MatchDeclineView(APIView):
         match = match_get(user=request.user, match_id=pk)
         user = request.user
         if not (can_give_specialist_consent(user, match) or can_give_release(user, match)):
-            raise Forbidden("Only the specialist and their home agency's managers may decline.")
+            raise Forbidden(_("Only the specialist and their home agency's managers may decline."))
         data = DeclineInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         match = services.match_decline(
@@ -262,7 +263,7 @@ class MatchCompleteView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         match = match_get(user=request.user, match_id=pk)
         if not can_complete_match(request.user, match):
-            raise Forbidden("Only the need's managers may complete the match.")
+            raise Forbidden(_("Only the need's managers may complete the match."))
         data = CompleteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         engagement = services.match_complete(

@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -192,7 +193,7 @@ def _managed_need(request: Request, pk: int) -> Need:
     need = need_get(user=request.user, need_id=pk)
     # Checked before validating the body so a reader learns "forbidden", not "bad input".
     if not can_manage_need(request.user, need):
-        raise Forbidden("Only the need's agency managers may change it.")
+        raise Forbidden(_("Only the need's agency managers may change it."))
     return need
 
 
@@ -229,14 +230,14 @@ class NeedListCreateView(CompiledKeysetListView):
     def post(self, request: Request) -> Response:
         user = request.user
         if not (user.is_admin or user.is_manager):
-            raise Forbidden("Only agency managers create needs.")
+            raise Forbidden(_("Only agency managers create needs."))
         serializer = NeedCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields, skills = _split(serializer.validated_data)
         agency_id = fields.pop("agency", None) or user.agency_id
         agency = Agency.objects.filter(pk=agency_id).first() if agency_id else None
         if agency is None:
-            raise InvalidInput(field_errors={"agency": ["Name an existing agency."]})
+            raise InvalidInput(field_errors={"agency": [_("Name an existing agency.")]})
         need = need_create(actor=user, agency=agency, fields=fields, skills=skills or ())
         return Response(_output(request, need.pk), status=status.HTTP_201_CREATED)
 

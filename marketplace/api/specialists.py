@@ -1,6 +1,7 @@
 """Specialist profiles: list with filters, create, read and edit."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -190,13 +191,13 @@ class SpecialistListCreateView(CompiledKeysetListView):
     def post(self, request: Request) -> Response:
         # Before the body, so a role that may never create profiles learns "forbidden".
         if not can_create_specialists(request.user):
-            raise Forbidden("Only agency managers create specialist profiles.")
+            raise Forbidden(_("Only agency managers create specialist profiles."))
         serializer = SpecialistCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields, skills = _split(serializer.validated_data)
         user = User.objects.filter(pk=fields.pop("user")).first()
         if user is None:
-            raise InvalidInput(field_errors={"user": ["Unknown user."]})
+            raise InvalidInput(field_errors={"user": [_("Unknown user.")]})
         specialist = specialist_create(
             actor=request.user, user=user, fields=fields, skills=skills or ()
         )
@@ -228,7 +229,7 @@ class SpecialistDetailView(generics.GenericAPIView):
     def patch(self, request: Request, pk: int) -> Response:
         specialist = specialist_get(user=request.user, specialist_id=pk)
         if not can_edit_specialist_profile(request.user, specialist):
-            raise Forbidden("You may not edit this specialist's profile.")
+            raise Forbidden(_("You may not edit this specialist's profile."))
         serializer = SpecialistUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         fields, skills = _split(serializer.validated_data)

@@ -5,6 +5,7 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from django_filters.fields import IsoDateTimeField
 
 from accounts.errors import Forbidden
@@ -53,5 +54,5 @@ class AuditEventFilter(ListFilterSet):
 def audit_event_list(*, user: User) -> QuerySet[AuditEvent]:
     """The trail the user may see, newest first; Forbidden for all but coordinators and admins."""
     if not can_read_audit_trail(user):
-        raise Forbidden("Only coordinators and admins may read the audit trail.")
+        raise Forbidden(_("Only coordinators and admins may read the audit trail."))
     return AuditEvent.objects.filter(audit_event_visibility(user)).order_by("-created_at", "-id")

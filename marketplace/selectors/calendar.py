@@ -4,6 +4,7 @@ import hashlib
 
 from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import gettext as _
 
 from accounts.errors import NotFound
 from accounts.models import User
@@ -59,7 +60,7 @@ def calendar_match(*, user: User, match_id: int) -> Match:
         .first()
     )
     if match is None:
-        raise NotFound("Match not found.")
+        raise NotFound(_("Match not found."))
     return match
 
 

@@ -8,6 +8,7 @@ whatever the number of specialists.
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from accounts.errors import Forbidden, NotFound
 from accounts.models import User
@@ -60,7 +61,7 @@ class ExclusionCheck:
 def _need_for_candidates(*, user: User, need_id: int) -> Need:
     need = need_get_with_skills(user=user, need_id=need_id)
     if not can_view_candidates(user, need):
-        raise Forbidden("Only the need's managers and coordinators see its candidates.")
+        raise Forbidden(_("Only the need's managers and coordinators see its candidates."))
     return need
 
 
@@ -91,7 +92,7 @@ def candidate_exclusion(*, user: User, need_id: int, specialist_id: int) -> Excl
         .first()
     )
     if specialist is None:
-        raise NotFound("Specialist not found.")
+        raise NotFound(_("Specialist not found."))
     index = specialist_index()
     spec = need_spec_from(need)
     reasons = exclusion_reasons(index, spec, specialist_id)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.errors import Forbidden
 from accounts.models import User
@@ -261,7 +262,7 @@ def agency_needs_by_status(*, user: User) -> dict[str, int]:
     the (agency, status) index alone, without the visibility rule's OR.
     """
     if not user.is_manager:
-        raise Forbidden("Only agency managers count their agency's needs.")
+        raise Forbidden(_("Only agency managers count their agency's needs."))
     counts = {status: 0 for status in NeedStatus.values}
     counts.update(_NEEDS_BY_STATUS.rows(user=user))
     return counts

@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.errors import NotFound
 from accounts.models import User
@@ -54,5 +55,5 @@ def match_get(*, user: User, match_id: int) -> Match:
     """One visible match, or NotFound for a missing or hidden one alike."""
     match = match_list(user=user).filter(pk=match_id).first()
     if match is None:
-        raise NotFound("Match not found.")
+        raise NotFound(_("Match not found."))
     return match

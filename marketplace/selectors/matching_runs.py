@@ -1,6 +1,7 @@
 """Reading matching runs: coordinators and admins see every run, nobody else any."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.errors import Forbidden, NotFound
 from accounts.models import User
@@ -11,7 +12,7 @@ from marketplace.permissions import can_run_matching
 def matching_run_list(*, user: User) -> QuerySet[MatchingRun]:
     """Every run, newest first; Forbidden for anyone who may not run matching."""
     if not can_run_matching(user):
-        raise Forbidden("Only coordinators see matching runs.")
+        raise Forbidden(_("Only coordinators see matching runs."))
     return MatchingRun.objects.order_by("-created_at", "-id")
 
 
@@ -19,5 +20,5 @@ def matching_run_get(*, user: User, run_id: int) -> MatchingRun:
     """One run, or NotFound; Forbidden for anyone who may not run matching."""
     run = matching_run_list(user=user).filter(pk=run_id).first()
     if run is None:
-        raise NotFound("Matching run not found.")
+        raise NotFound(_("Matching run not found."))
     return run

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from django.db.models import F, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.errors import NotFound
 from accounts.models import User
@@ -50,7 +51,7 @@ def board_ordering(needs: QuerySet[Need], ordering: Sequence[str]) -> list[str]:
 def need_get(*, user: User, need_id: int) -> Need:
     need = need_list(user=user).filter(pk=need_id).first()
     if need is None:
-        raise NotFound("Need not found.")
+        raise NotFound(_("Need not found."))
     return need
 
 
@@ -58,7 +59,7 @@ def need_get_with_skills(*, user: User, need_id: int) -> Need:
     """`need_get` in one query: the requirements come along as `skill_rows`."""
     rows = _NEED_WITH_SKILLS.rows(user=user, need_id=need_id)
     if not rows:
-        raise NotFound("Need not found.")
+        raise NotFound(_("Need not found."))
     need = instance_of(Need, rows[0])
     # Required first, then by skill id, as `need_list` prefetches them.
     need.skill_rows = sorted(

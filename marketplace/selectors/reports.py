@@ -52,6 +52,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.errors import Forbidden
 from accounts.models import Agency, User
@@ -380,7 +381,7 @@ class _EngagementFacts:
     def month(self, month: dt.date, *, borrower: int | None) -> tuple[int, Decimal]:
         """(engagements, hours) completed in a month, of the network or one borrower."""
         engagements, hours = 0, ZERO
-        for (m, b), (count, total, _) in self.borrowed.items():
+        for (m, b), (count, total, _total_hours) in self.borrowed.items():
             if m == month and (borrower is None or b == borrower):
                 engagements += count
                 hours += total
@@ -672,11 +673,11 @@ def report_scope(*, user: User, agency: Agency | None) -> Agency | None:
     Coordinators and admins choose (any agency, or none); a manager reads their own.
     """
     if not permissions.can_read_reports(user):
-        raise Forbidden("Reports are for coordinators and agency managers.")
+        raise Forbidden(_("Reports are for coordinators and agency managers."))
     if agency is None and not permissions.can_read_all_agencies_report(user):
         agency = user.agency
     if agency is not None and not permissions.can_read_agency_report(user, agency.pk):
-        raise Forbidden("You may read your own agency's report only.")
+        raise Forbidden(_("You may read your own agency's report only."))
     return agency
 
 

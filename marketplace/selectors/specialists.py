@@ -1,6 +1,7 @@
 """Reads of specialists and their availability, with visibility and contact rules applied."""
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, QuerySet, Value
+from django.utils.translation import gettext as _
 
 from accounts.errors import NotFound
 from accounts.models import User
@@ -54,14 +55,14 @@ def specialist_list_with_json(*, user: User) -> QuerySet[Specialist]:
 def specialist_get(*, user: User, specialist_id: int) -> Specialist:
     specialist = specialist_list(user=user).filter(pk=specialist_id).first()
     if specialist is None:
-        raise NotFound("Specialist not found.")
+        raise NotFound(_("Specialist not found."))
     return specialist
 
 
 def availability_list(*, user: User, specialist_id: int) -> QuerySet[Availability]:
     """Windows of one specialist; 404 when the specialist is not visible to the user."""
     if not Specialist.objects.filter(specialist_visibility(user), pk=specialist_id).exists():
-        raise NotFound("Specialist not found.")
+        raise NotFound(_("Specialist not found."))
     return Availability.objects.filter(specialist_id=specialist_id).order_by("start")
 
 
@@ -72,5 +73,5 @@ def availability_get(*, user: User, availability_id: int) -> Availability:
         .first()
     )
     if window is None:
-        raise NotFound("Availability window not found.")
+        raise NotFound(_("Availability window not found."))
     return window

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accounts.models import User
@@ -30,9 +31,11 @@ AUDITED_FIELDS = ("start", "end", "capacity_percent")
 def _lock_specialist(actor: User, specialist_id: int) -> Specialist:
     specialist = Specialist.objects.select_for_update().filter(pk=specialist_id).first()
     if specialist is None or not can_view_specialist(actor, specialist):
-        raise NotFound("Specialist not found.")
+        raise NotFound(_("Specialist not found."))
     if not can_edit_specialist_profile(actor, specialist):
-        raise Forbidden("Only the specialist and their agency's managers may change availability.")
+        raise Forbidden(
+            _("Only the specialist and their agency's managers may change availability.")
+        )
     return specialist
 
 
@@ -41,9 +44,9 @@ def _validate_window(
 ) -> None:
     errors: dict[str, list[str]] = {}
     if end < start:
-        errors["end"] = ["The end date may not be before the start date."]
+        errors["end"] = [_("The end date may not be before the start date.")]
     if not 1 <= percent <= 100:
-        errors["capacity_percent"] = ["Must be between 1 and 100."]
+        errors["capacity_percent"] = [_("Must be between 1 and 100.")]
     if errors:
         raise InvalidInput(field_errors=errors)
     overlapping = Availability.objects.filter(
@@ -54,8 +57,11 @@ def _validate_window(
         raise InvalidInput(
             field_errors={
                 "start": [
-                    f"Overlaps the window {clash.start.isoformat()}–{clash.end.isoformat()}; "
-                    "windows of one specialist may not overlap."
+                    _(
+                        "Overlaps the window %(start)s–%(end)s; "
+                        "windows of one specialist may not overlap."
+                    )
+                    % {"start": clash.start.isoformat(), "end": clash.end.isoformat()}
                 ]
             }
         )
@@ -80,7 +86,8 @@ def _refuse_if_reservations_break(
     if broken:
         days = ", ".join(f"{w.start.isoformat()}–{w.end.isoformat()}" for w in broken)
         raise Conflict(
-            f"Approved or accepted matches reserve more capacity than would remain on {days}."
+            _("Approved or accepted matches reserve more capacity than would remain on %(days)s.")
+            % {"days": days}
         )
 
 
@@ -116,11 +123,11 @@ def _lock_window(actor: User, availability_id: int) -> tuple[Specialist, Availab
         .first()
     )
     if specialist_id is None:
-        raise NotFound("Availability window not found.")
+        raise NotFound(_("Availability window not found."))
     specialist = _lock_specialist(actor, specialist_id)
     window = Availability.objects.filter(pk=availability_id, specialist=specialist).first()
     if window is None:
-        raise NotFound("Availability window not found.")
+        raise NotFound(_("Availability window not found."))
     return specialist, window
 
 

@@ -16,9 +16,10 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accounts.models import Role, User
@@ -140,7 +141,7 @@ def _approver(match: Match) -> list[User]:
 
 def _visible_or_404(actor: User, match: Match) -> None:
     if not can_view_match(actor, match):
-        raise NotFound("Match not found.")
+        raise NotFound(_("Match not found."))
 
 
 def _lock(match: Match) -> Match:
@@ -153,8 +154,24 @@ def _lock(match: Match) -> Match:
     )
 
 
+# Why a transition is refused, per action; `status` is the match's status as a reader names it.
+REFUSALS = {
+    "approved": gettext_lazy("The match is %(status)s; it cannot be approved."),
+    "rejected": gettext_lazy("The match is %(status)s; it cannot be rejected."),
+    "accepted": gettext_lazy("The match is %(status)s; it cannot be accepted."),
+    "declined": gettext_lazy("The match is %(status)s; it cannot be declined."),
+    "completed": gettext_lazy("The match is %(status)s; it cannot be completed."),
+    "cancelled": gettext_lazy("The match is %(status)s; it cannot be cancelled."),
+}
+
+
+def status_name(choices: type[models.TextChoices], value: str) -> str:
+    """A status as a sentence names it, in the reader's language ("declined", "avböjd")."""
+    return str(choices(value).label).lower()
+
+
 def _refuse(match: Match, action: str) -> Conflict:
-    return Conflict(f"The match is {match.status}; it cannot be {action}.")
+    return Conflict(REFUSALS[action] % {"status": status_name(MatchStatus, match.status)})
 
 
 def _close(match: Match, *, status: str, reason: str = "") -> None:
@@ -341,17 +358,20 @@ def match_nominate(*, actor: User, need: Need, specialist: Specialist) -> Match:
     """
     if not can_manage_need(actor, need):
         if can_view_need(actor, need):
-            raise Forbidden("Only the need's managers may nominate for it.")
-        raise NotFound("Need not found.")
+            raise Forbidden(_("Only the need's managers may nominate for it."))
+        raise NotFound(_("Need not found."))
     if not can_view_specialist(actor, specialist):
-        raise NotFound("Specialist not found.")
+        raise NotFound(_("Specialist not found."))
     need = Need.objects.select_for_update().get(pk=need.pk)
     if need.status != NeedStatus.OPEN:
-        raise Conflict(f"The need is {need.status}; only open needs take nominations.")
+        raise Conflict(
+            _("The need is %(status)s; only open needs take nominations.")
+            % {"status": status_name(NeedStatus, need.status)}
+        )
     if Match.objects.filter(
         need=need, specialist=specialist, status__in=ACTIVE_MATCH_STATUSES
     ).exists():
-        raise Conflict("This specialist already has an active match for this need.")
+        raise Conflict(_("This specialist already has an active match for this need."))
     assessment = pair_assess(need=need, specialist=specialist)
     if assessment.reasons:
         texts = exclusions_in_words(assessment.reasons)
@@ -417,22 +437,26 @@ def match_approve(*, actor: User, match: Match) -> Match:
     """
     _visible_or_404(actor, match)
     if not can_review_match(actor):
-        raise Forbidden("Only coordinators may approve matches.")
+        raise Forbidden(_("Only coordinators may approve matches."))
     match = _lock(match)
     if match.status != MatchStatus.PROPOSED:
         raise _refuse(match, "approved")
     if match.need.status != NeedStatus.OPEN:
-        raise Conflict(f"The need is {match.need.status}; matches of it cannot be approved.")
+        raise Conflict(
+            _("The need is %(status)s; matches of it cannot be approved.")
+            % {"status": status_name(NeedStatus, match.need.status)}
+        )
     specialist = Specialist.objects.select_for_update().get(pk=match.specialist_id)
     shortfall = _capacity_shortfall(match=match, specialist=specialist)
     if shortfall:
         days = "; ".join(
-            f"{segment.start}–{segment.end}: {max(segment.percent, 0)}% free"
+            _("%(start)s–%(end)s: %(percent)s%% free")
+            % {"start": segment.start, "end": segment.end, "percent": max(segment.percent, 0)}
             for segment in shortfall
         )
         raise Conflict(
-            f"The specialist does not have {match.capacity_percent}% free over the whole "
-            f"period ({days})."
+            _("The specialist does not have %(percent)s%% free over the whole period (%(days)s).")
+            % {"percent": match.capacity_percent, "days": days}
         )
     before = _snapshot(match)
     match.status = MatchStatus.APPROVED
@@ -461,10 +485,10 @@ def match_reject(*, actor: User, match: Match, reason: str) -> Match:
     """A coordinator rejects a proposed match, giving a reason; the nominator is told."""
     _visible_or_404(actor, match)
     if not can_review_match(actor):
-        raise Forbidden("Only coordinators may reject matches.")
+        raise Forbidden(_("Only coordinators may reject matches."))
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput(field_errors={"reason": ["Say why the match is rejected."]})
+        raise InvalidInput(field_errors={"reason": [_("Say why the match is rejected.")]})
     match = _lock(match)
     if match.status != MatchStatus.PROPOSED:
         raise _refuse(match, "rejected")
@@ -539,21 +563,24 @@ def match_accept(*, actor: User, match: Match) -> Match:
     gives_consent = can_give_specialist_consent(actor, match)
     gives_release = can_give_release(actor, match)
     if not (gives_consent or gives_release):
-        raise Forbidden("Only the specialist and their home agency's managers may accept.")
+        raise Forbidden(_("Only the specialist and their home agency's managers may accept."))
     match = _lock(match)
     if match.status != MatchStatus.APPROVED:
         raise _refuse(match, "accepted")
     if match.need.status != NeedStatus.OPEN:
-        raise Conflict(f"The need is {match.need.status}; matches of it cannot be accepted.")
+        raise Conflict(
+            _("The need is %(status)s; matches of it cannot be accepted.")
+            % {"status": status_name(NeedStatus, match.need.status)}
+        )
     before = _snapshot(match)
     now = timezone.now()
     if gives_consent:
         if match.specialist_consent_at is not None:
-            raise Conflict("The specialist has already consented to this match.")
+            raise Conflict(_("The specialist has already consented to this match."))
         match.specialist_consent_at, match.specialist_consent_by = now, actor
     else:
         if match.release_at is not None:
-            raise Conflict("The specialist's release has already been given for this match.")
+            raise Conflict(_("The specialist's release has already been given for this match."))
         match.release_at, match.release_by = now, actor
     if match.specialist_consent_at is not None and match.release_at is not None:
         match.status = MatchStatus.ACCEPTED
@@ -596,10 +623,15 @@ def match_decline(*, actor: User, match: Match, reason: str, comment: str = "") 
     """
     _visible_or_404(actor, match)
     if not can_decline_match(actor, match):
-        raise Forbidden("Only the specialist and their home agency's managers may decline.")
+        raise Forbidden(_("Only the specialist and their home agency's managers may decline."))
     if reason not in DECLINE_REASONS_FOR_PEOPLE:
         raise InvalidInput(
-            field_errors={"reason": [f"Choose one of: {', '.join(DECLINE_REASONS_FOR_PEOPLE)}."]}
+            field_errors={
+                "reason": [
+                    _("Choose one of: %(choices)s.")
+                    % {"choices": ", ".join(DECLINE_REASONS_FOR_PEOPLE)}
+                ]
+            }
         )
     match = _lock(match)
     if match.status not in (MatchStatus.PROPOSED, MatchStatus.APPROVED):
@@ -633,11 +665,11 @@ def _parse_hours(hours: Decimal | int | float | str) -> Decimal:
     try:
         value = Decimal(str(hours))
     except (InvalidOperation, ValueError, TypeError):
-        raise InvalidInput(field_errors={"hours": ["Give the hours as a number."]}) from None
+        raise InvalidInput(field_errors={"hours": [_("Give the hours as a number.")]}) from None
     if not value.is_finite() or value < 0:
-        raise InvalidInput(field_errors={"hours": ["Hours must be zero or more."]})
+        raise InvalidInput(field_errors={"hours": [_("Hours must be zero or more.")]})
     if value >= Decimal("10000000"):
-        raise InvalidInput(field_errors={"hours": ["Hours must be below 10 000 000."]})
+        raise InvalidInput(field_errors={"hours": [_("Hours must be below 10 000 000.")]})
     return value.quantize(Decimal("0.1"))
 
 
@@ -657,12 +689,14 @@ def match_complete(
     """
     _visible_or_404(actor, match)
     if not can_complete_match(actor, match):
-        raise Forbidden("Only the need's managers may complete the match.")
+        raise Forbidden(_("Only the need's managers may complete the match."))
     value = _parse_hours(hours)
     if rating is not None and (
         isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5
     ):
-        raise InvalidInput(field_errors={"rating": ["Rating must be a whole number from 1 to 5."]})
+        raise InvalidInput(
+            field_errors={"rating": [_("Rating must be a whole number from 1 to 5.")]}
+        )
     match = _lock(match)
     if match.status != MatchStatus.ACCEPTED:
         raise _refuse(match, "completed")
@@ -702,7 +736,7 @@ def match_cancel(*, actor: User, match: Match) -> Match:
     """
     _visible_or_404(actor, match)
     if not can_manage_need(actor, match.need):
-        raise Forbidden("Only the need's managers may withdraw a match.")
+        raise Forbidden(_("Only the need's managers may withdraw a match."))
     match = _lock(match)
     if match.status not in ACTIVE_MATCH_STATUSES:
         raise _refuse(match, "cancelled")

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.errors import Conflict, Forbidden
 from accounts.models import User
@@ -107,7 +108,7 @@ def matching_run_start(*, actor: User) -> MatchingRun:
     The Celery task is sent only once the run is committed.
     """
     if not can_run_matching(actor):
-        raise Forbidden("Only coordinators start matching runs.")
+        raise Forbidden(_("Only coordinators start matching runs."))
     _lock_run_starts()
     _fail_abandoned_runs()
     active = (
@@ -117,7 +118,10 @@ def matching_run_start(*, actor: User) -> MatchingRun:
         .first()
     )
     if active is not None:
-        raise Conflict(f"Matching run {active.pk} is {active.status}; wait until it ends.")
+        raise Conflict(
+            _("Matching run %(id)s is %(status)s; wait until it ends.")
+            % {"id": active.pk, "status": str(MatchingRunStatus(active.status).label).lower()}
+        )
     run = MatchingRun.objects.create(requested_by=actor, status=MatchingRunStatus.QUEUED)
     audit_record(actor=actor, action="matching_run.start", target=run, after={"status": "queued"})
 

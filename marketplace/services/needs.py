@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accounts.models import Agency, User
@@ -25,7 +26,7 @@ from marketplace.models import (
 )
 from marketplace.permissions import can_create_need_for, can_manage_need, can_view_need
 from marketplace.reports.facts import report_facts_refresh
-from marketplace.services.matches import matches_cancel_for_need
+from marketplace.services.matches import matches_cancel_for_need, status_name
 from marketplace.services.saved_searches import saved_searches_check_later
 from marketplace.services.specialists import audit_value
 from notifications.services import notify
@@ -59,19 +60,19 @@ def _validate(values: Mapping[str, Any], *, check_start_not_past: bool) -> None:
     errors: dict[str, list[str]] = {}
     start, end = values["start"], values["end"]
     if end < start:
-        errors["end"] = ["The end date may not be before the start date."]
+        errors["end"] = [_("The end date may not be before the start date.")]
     if check_start_not_past and start < timezone.localdate():
-        errors["start"] = ["The start date may not be in the past."]
+        errors["start"] = [_("The start date may not be in the past.")]
     if not 1 <= int(values["capacity_percent"]) <= 100:
-        errors["capacity_percent"] = ["Must be between 1 and 100."]
+        errors["capacity_percent"] = [_("Must be between 1 and 100.")]
     if int(values["headcount"]) < 1:
-        errors["headcount"] = ["At least one specialist must be asked for."]
+        errors["headcount"] = [_("At least one specialist must be asked for.")]
     if values["clearance_required"] not in Clearance.values:
-        errors["clearance_required"] = ["Unknown clearance class."]
+        errors["clearance_required"] = [_("Unknown clearance class.")]
     if values["region"] not in ("", *Region.values):
-        errors["region"] = ["Unknown region."]
+        errors["region"] = [_("Unknown region.")]
     if not str(values["title"]).strip():
-        errors["title"] = ["A title is required."]
+        errors["title"] = [_("A title is required.")]
     if errors:
         raise InvalidInput(field_errors=errors)
 
@@ -79,12 +80,14 @@ def _validate(values: Mapping[str, Any], *, check_start_not_past: bool) -> None:
 def _validate_skills(skills: Sequence[NeedSkillSpec]) -> None:
     ids = [item.skill_id for item in skills]
     if len(set(ids)) != len(ids):
-        raise InvalidInput(field_errors={"skills": ["Each skill may be listed only once."]})
+        raise InvalidInput(field_errors={"skills": [_("Each skill may be listed only once.")]})
     if any(not 1 <= item.min_level <= 5 for item in skills):
-        raise InvalidInput(field_errors={"skills": ["A minimum level must be between 1 and 5."]})
+        raise InvalidInput(field_errors={"skills": [_("A minimum level must be between 1 and 5.")]})
     unknown = sorted(set(ids) - set(Skill.objects.filter(pk__in=ids).values_list("pk", flat=True)))
     if unknown:
-        raise InvalidInput(field_errors={"skills": [f"Unknown skill id(s): {unknown}."]})
+        raise InvalidInput(
+            field_errors={"skills": [_("Unknown skill id(s): %(ids)s.") % {"ids": unknown}]}
+        )
 
 
 def _skills_snapshot(need: Need) -> list[dict[str, Any]]:
@@ -111,15 +114,15 @@ def _replace_skills(need: Need, skills: Sequence[NeedSkillSpec]) -> None:
 def _reject_unknown(fields: Mapping[str, Any]) -> None:
     unknown = set(fields) - set(NEED_FIELDS)
     if unknown:
-        raise InvalidInput(field_errors={name: ["Not an editable field."] for name in unknown})
+        raise InvalidInput(field_errors={name: [_("Not an editable field.")] for name in unknown})
 
 
 def _lock_need(actor: User, need_id: int) -> Need:
     need = Need.objects.select_for_update().filter(pk=need_id).first()
     if need is None or not can_view_need(actor, need):
-        raise NotFound("Need not found.")
+        raise NotFound(_("Need not found."))
     if not can_manage_need(actor, need):
-        raise Forbidden("Only the need's agency managers may change it.")
+        raise Forbidden(_("Only the need's agency managers may change it."))
     return need
 
 
@@ -133,11 +136,11 @@ def need_create(
 ) -> Need:
     """Create a draft need for `agency`; `fields` holds NEED_FIELDS (title, start, end required)."""
     if not can_create_need_for(actor, agency.pk):
-        raise Forbidden("You may only create needs for your own agency.")
+        raise Forbidden(_("You may only create needs for your own agency."))
     _reject_unknown(fields)
     missing = [name for name in ("title", "start", "end", "capacity_percent") if name not in fields]
     if missing:
-        raise InvalidInput(field_errors={name: ["This field is required."] for name in missing})
+        raise InvalidInput(field_errors={name: [_("This field is required.")] for name in missing})
     defaults = {
         "description": "",
         "headcount": 1,
@@ -211,7 +214,8 @@ def need_delete(*, actor: User, need: Need) -> None:
     need = _lock_need(actor, need.pk)
     if need.status != NeedStatus.DRAFT:
         raise Conflict(
-            f"Only drafts can be deleted; this need is {need.status}. Cancel it instead."
+            _("Only drafts can be deleted; this need is %(status)s. Cancel it instead.")
+            % {"status": status_name(NeedStatus, need.status)}
         )
     audit_record(
         actor=actor,
@@ -230,13 +234,16 @@ def need_publish(*, actor: User, need: Need) -> Need:
     """
     need = _lock_need(actor, need.pk)
     if need.status == NeedStatus.DRAFT and need.start < timezone.localdate():
-        raise Conflict("The need's start date has passed; move it before publishing.")
+        raise Conflict(_("The need's start date has passed; move it before publishing."))
     now = timezone.now()
     updated = Need.objects.filter(pk=need.pk, status=NeedStatus.DRAFT).update(
         status=NeedStatus.OPEN, published_at=now, updated_at=now
     )
     if not updated:
-        raise Conflict(f"Only drafts can be published; this need is {need.status}.")
+        raise Conflict(
+            _("Only drafts can be published; this need is %(status)s.")
+            % {"status": status_name(NeedStatus, need.status)}
+        )
     audit_record(
         actor=actor,
         action="need.publish",
@@ -295,7 +302,10 @@ def _end_unfilled(
         status=status, unfilled_reason=reason, closed_at=now, updated_at=now
     )
     if not updated:
-        raise Conflict(f"A {old_status} need cannot be {status}.")
+        raise Conflict(
+            _("A need that is %(old)s cannot be %(new)s.")
+            % {"old": status_name(NeedStatus, old_status), "new": status_name(NeedStatus, status)}
+        )
     need.refresh_from_db()
     matches_cancel_for_need(need=need, actor=actor)
     audit_record(
@@ -329,7 +339,11 @@ def need_close(*, actor: User, need: Need, reason: str) -> Need:
     # The rule first: a caller who may not close this need learns that, not "bad reason".
     need = _lock_need(actor, need.pk)
     if reason not in CLOSE_REASONS:
-        raise InvalidInput(field_errors={"reason": [f"Must be one of {list(CLOSE_REASONS)}."]})
+        raise InvalidInput(
+            field_errors={
+                "reason": [_("Must be one of %(choices)s.") % {"choices": list(CLOSE_REASONS)}]
+            }
+        )
     return _end_unfilled(
         actor=actor,
         need=need,

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from accounts.errors import Conflict, Forbidden, NotFound
@@ -254,12 +255,12 @@ def specialist_erase(*, actor: User, specialist: Specialist) -> dict[str, Any]:
     Conflict when already erased.
     """
     if not can_view_specialist(actor, specialist):
-        raise NotFound("Specialist not found.")
+        raise NotFound(_("Specialist not found."))
     if not can_erase_specialist(actor):
-        raise Forbidden("Only administrators may erase a specialist's personal data.")
+        raise Forbidden(_("Only administrators may erase a specialist's personal data."))
     user = User.objects.select_for_update().get(pk=specialist.user_id)
     if _is_erased(user):
-        raise Conflict("This specialist's personal data has already been erased.")
+        raise Conflict(_("This specialist's personal data has already been erased."))
     old_name = user.name
 
     user.name = ERASED_NAME
@@ -268,7 +269,7 @@ def specialist_erase(*, actor: User, specialist: Specialist) -> dict[str, Any]:
     user.is_active = False
     user.last_login = None
     user.save(update_fields=["name", "email", "password", "is_active", "last_login"])
-    tokens_deleted, _ = Token.objects.filter(user=user).delete()
+    tokens_deleted, _count = Token.objects.filter(user=user).delete()
 
     cancelled = matches_cancel_for_specialist(specialist=specialist, actor=actor)
 
@@ -295,8 +296,8 @@ def specialist_erase(*, actor: User, specialist: Specialist) -> dict[str, Any]:
             "updated_at",
         ]
     )
-    skills_deleted, _ = SpecialistSkill.objects.filter(specialist=specialist).delete()
-    windows_deleted, _ = Availability.objects.filter(specialist=specialist).delete()
+    skills_deleted, _count = SpecialistSkill.objects.filter(specialist=specialist).delete()
+    windows_deleted, _count = Availability.objects.filter(specialist=specialist).delete()
     # Bulk deletes skip the model signals, so the matching index hears of them here.
     matching_index_invalidate(specialist_ids=[specialist.pk])
 

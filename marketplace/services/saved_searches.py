@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.errors import Forbidden, InvalidInput, NotFound
 from accounts.models import User
@@ -49,7 +50,11 @@ def saved_search_criteria(*, kind: str, criteria: Mapping[str, Any]) -> dict[str
     unknown = sorted(set(values) - set(filters.base_filters))
     if unknown:
         raise InvalidInput(
-            field_errors={"criteria": [f"Not a filter of this search: {', '.join(unknown)}."]}
+            field_errors={
+                "criteria": [
+                    _("Not a filter of this search: %(names)s.") % {"names": ", ".join(unknown)}
+                ]
+            }
         )
     search = filters(criteria_query(values))
     if not search.is_valid():
@@ -64,13 +69,17 @@ def saved_search_create(
 ) -> SavedSearch:
     """Save a directory or needs-board search of `actor`'s, which alerts from now on."""
     if kind not in SavedSearchKind.values:
-        raise InvalidInput(field_errors={"kind": [f"Must be one of {SavedSearchKind.values}."]})
+        raise InvalidInput(
+            field_errors={
+                "kind": [_("Must be one of %(choices)s.") % {"choices": SavedSearchKind.values}]
+            }
+        )
     if not can_save_search(actor, kind):
-        raise Forbidden("Only managers, coordinators and admins save directory searches.")
+        raise Forbidden(_("Only managers, coordinators and admins save directory searches."))
     name = (name or "").strip()
     errors: dict[str, list[str]] = {}
     if not name:
-        errors["name"] = ["A name is required."]
+        errors["name"] = [_("A name is required.")]
     elif len(name) > NAME_MAX_LENGTH:
         errors["name"] = [f"At most {NAME_MAX_LENGTH} characters."]
     if saved_search_list(user=actor).count() >= MAX_SAVED_SEARCHES:
@@ -96,7 +105,7 @@ def saved_search_delete(*, actor: User, search_id: int) -> None:
     """Delete one of `actor`'s own saved searches (anyone else's is not found)."""
     search = saved_search_list(user=actor).select_for_update().filter(pk=search_id).first()
     if search is None:
-        raise NotFound("Saved search not found.")
+        raise NotFound(_("Saved search not found."))
     audit_record(
         actor=actor,
         action="saved_search.delete",

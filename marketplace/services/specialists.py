@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accounts.models import Role, User
@@ -58,26 +59,28 @@ def _skills_snapshot(specialist: Specialist) -> list[dict[str, int]]:
 def _validate_skills(skills: Sequence[SkillLevel]) -> None:
     ids = [item.skill_id for item in skills]
     if len(set(ids)) != len(ids):
-        raise InvalidInput(field_errors={"skills": ["Each skill may be listed only once."]})
+        raise InvalidInput(field_errors={"skills": [_("Each skill may be listed only once.")]})
     bad_levels = [item.skill_id for item in skills if not 1 <= item.level <= 5]
     if bad_levels:
-        raise InvalidInput(field_errors={"skills": ["A skill level must be between 1 and 5."]})
+        raise InvalidInput(field_errors={"skills": [_("A skill level must be between 1 and 5.")]})
     known = set(Skill.objects.filter(pk__in=ids).values_list("pk", flat=True))
     unknown = sorted(set(ids) - known)
     if unknown:
-        raise InvalidInput(field_errors={"skills": [f"Unknown skill id(s): {unknown}."]})
+        raise InvalidInput(
+            field_errors={"skills": [_("Unknown skill id(s): %(ids)s.") % {"ids": unknown}]}
+        )
 
 
 def _validate_fields(fields: Mapping[str, Any]) -> None:
     errors: dict[str, list[str]] = {}
     if "max_share_percent" in fields and not 1 <= int(fields["max_share_percent"]) <= 100:
-        errors["max_share_percent"] = ["Must be between 1 and 100."]
+        errors["max_share_percent"] = [_("Must be between 1 and 100.")]
     if "clearance" in fields and fields["clearance"] not in Clearance.values:
-        errors["clearance"] = ["Unknown clearance class."]
+        errors["clearance"] = [_("Unknown clearance class.")]
     if "region" in fields and fields["region"] not in ("", *Region.values):
-        errors["region"] = ["Unknown region."]
+        errors["region"] = [_("Unknown region.")]
     if "title" in fields and not str(fields["title"]).strip():
-        errors["title"] = ["A title is required."]
+        errors["title"] = [_("A title is required.")]
     if errors:
         raise InvalidInput(field_errors=errors)
 
@@ -105,16 +108,18 @@ def specialist_create(
     `fields` may hold any of PROFILE_FIELDS and SHARING_FIELDS; `title` is required.
     """
     if not can_create_specialist_for(actor, user.agency_id):
-        raise Forbidden("You may only create profiles for specialists of your own agency.")
+        raise Forbidden(_("You may only create profiles for specialists of your own agency."))
     if user.role != Role.SPECIALIST or user.agency_id is None:
-        raise InvalidInput(field_errors={"user": ["The user must have the specialist role."]})
+        raise InvalidInput(field_errors={"user": [_("The user must have the specialist role.")]})
     if Specialist.objects.filter(user=user).exists():
-        raise InvalidInput(field_errors={"user": ["This user already has a specialist profile."]})
+        raise InvalidInput(
+            field_errors={"user": [_("This user already has a specialist profile.")]}
+        )
     unknown = set(fields) - set(PROFILE_FIELDS) - set(SHARING_FIELDS)
     if unknown:
-        raise InvalidInput(field_errors={name: ["Not a profile field."] for name in unknown})
+        raise InvalidInput(field_errors={name: [_("Not a profile field.")] for name in unknown})
     if not fields.get("title"):
-        raise InvalidInput(field_errors={"title": ["A title is required."]})
+        raise InvalidInput(field_errors={"title": [_("A title is required.")]})
     _validate_fields(fields)
     _validate_skills(skills)
     specialist = Specialist.objects.create(user=user, agency_id=user.agency_id, **fields)
@@ -156,16 +161,19 @@ def specialist_update(
     # The row lock serialises this with match approvals that reserve capacity against the cap.
     specialist = Specialist.objects.select_for_update().filter(pk=specialist.pk).first()
     if specialist is None or not can_view_specialist(actor, specialist):
-        raise NotFound("Specialist not found.")
+        raise NotFound(_("Specialist not found."))
     if not can_edit_specialist_profile(actor, specialist):
-        raise Forbidden("You may not edit this specialist's profile.")
+        raise Forbidden(_("You may not edit this specialist's profile."))
     unknown = set(fields) - set(PROFILE_FIELDS) - set(SHARING_FIELDS)
     if unknown:
-        raise InvalidInput(field_errors={name: ["Not an editable field."] for name in unknown})
+        raise InvalidInput(field_errors={name: [_("Not an editable field.")] for name in unknown})
     changed = {name: value for name, value in fields.items() if getattr(specialist, name) != value}
     sharing_changes = sorted(set(changed) & set(SHARING_FIELDS))
     if sharing_changes and not can_manage_specialist_sharing(actor, specialist):
-        raise Forbidden(f"Only the specialist's agency managers may change {sharing_changes}.")
+        raise Forbidden(
+            _("Only the specialist's agency managers may change %(fields)s.")
+            % {"fields": ", ".join(sharing_changes)}
+        )
     _validate_fields(changed)
     if skills is not None:
         _validate_skills(skills)
@@ -178,8 +186,11 @@ def specialist_update(
         if over:
             days = ", ".join(f"{w.start.isoformat()}–{w.end.isoformat()}" for w in over)
             raise Conflict(
-                "Approved or accepted matches already reserve more than "
-                f"{changed['max_share_percent']}% on {days}."
+                _(
+                    "Approved or accepted matches already reserve more than "
+                    "%(percent)s%% on %(days)s."
+                )
+                % {"percent": changed["max_share_percent"], "days": days}
             )
 
     before = {name: audit_value(getattr(specialist, name)) for name in changed}

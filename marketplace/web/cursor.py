@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from accounts.errors import NotFound
 from fastpaths.keyset import InvalidCursor, KeysetPage, keyset_page, order_keys
@@ -23,7 +24,7 @@ def web_keyset_page(
             size=size,
         )
     except InvalidCursor as error:
-        raise NotFound("No such page.") from error
+        raise NotFound(_("No such page.")) from error
 
 
 def query_without_cursor(request: HttpRequest) -> str:

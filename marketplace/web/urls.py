@@ -1,6 +1,5 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.i18n import set_language
 
 from marketplace.web.views import (
     calendar,
@@ -18,7 +17,7 @@ urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
     path("login/", pages.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("language/", set_language, name="set_language"),
+    path("language/", pages.language_switch, name="set_language"),
     path("tillganglighet/", pages.accessibility, name="accessibility"),
     path("needs/", needs.need_list_view, name="need_list"),
     path("needs/new/", needs.need_create_view, name="need_create"),

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from notifications.models import Notification
@@ -41,6 +42,6 @@ class PreferencesSerializer(serializers.Serializer):
             unknown = sorted(set(data) - {kind.value for kind in CONFIGURABLE_KINDS})
             if unknown:
                 raise serializers.ValidationError(
-                    {kind: ["Not a notification kind you can configure."] for kind in unknown}
+                    {kind: [_("Not a notification kind you can configure.")] for kind in unknown}
                 )
         return super().to_internal_value(data)

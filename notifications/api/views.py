@@ -4,6 +4,7 @@ Only the caller's own notifications are ever visible (the selectors filter by re
 another user's notification answers 404.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -53,7 +54,7 @@ class NotificationListView(GenericAPIView):
     def get(self, request: Request) -> Response:
         unread = request.query_params.get("unread")
         if unread not in (None, "", "true", "false", "1", "0"):
-            raise serializers.ValidationError({"unread": ["Use true or false."]})
+            raise serializers.ValidationError({"unread": [_("Use true or false.")]})
         flag = None if unread in (None, "") else unread in ("true", "1")
         queryset = selectors.notification_inbox(user=request.user, unread=flag)
         page = self.paginate_queryset(queryset)

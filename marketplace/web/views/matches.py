@@ -202,7 +202,7 @@ def match_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 def match_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
     match = match_get(user=request.user, match_id=pk)
     if not can_decline_match(request.user, match):
-        raise Forbidden("Only the specialist and their home agency's managers may decline.")
+        raise Forbidden(_("Only the specialist and their home agency's managers may decline."))
     form = DeclineForm(request.POST)
     if form.is_valid():
         try:
@@ -228,7 +228,7 @@ def match_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
 def match_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
     match = match_get(user=request.user, match_id=pk)
     if not can_complete_match(request.user, match):
-        raise Forbidden("Only the need's managers may complete the engagement.")
+        raise Forbidden(_("Only the need's managers may complete the engagement."))
     form = CompleteForm(request.POST)
     if form.is_valid():
         try:
@@ -247,7 +247,7 @@ def match_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
     if not can_review_match(request.user):
-        raise Forbidden("Only coordinators review proposals.")
+        raise Forbidden(_("Only coordinators review proposals."))
     queue = list(approval_queue(user=request.user))
     for match in queue:
         match.explanation = breakdown_in_words(match.breakdown)
@@ -267,10 +267,10 @@ def approvals(request: HttpRequest) -> HttpResponse:
 def match_group_list(request: HttpRequest, group: str) -> HttpResponse:
     """One of the dashboard's match lists in full, newest first, page by page."""
     if group not in MATCH_GROUPS:
-        raise NotFound("No such list.")
+        raise NotFound(_("No such list."))
     spec = MATCH_GROUPS[group]
     if not spec.for_role(request.user):
-        raise Forbidden("This list belongs to another role's dashboard.")
+        raise Forbidden(_("This list belongs to another role's dashboard."))
     page = web_keyset_page(
         request,
         dashboards.for_match_table(spec.rows(user=request.user)),

@@ -133,7 +133,7 @@ def _show_service_errors(form: NeedForm, formset: NeedSkillFormSet, error: Inval
 def need_create_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.agency is None or not can_create_need_for(user, user.agency_id):
-        raise Forbidden("Only agency managers may create needs.")
+        raise Forbidden(_("Only agency managers may create needs."))
     form = NeedForm(request.POST or None)
     formset = NeedSkillFormSet(request.POST or None, prefix="skills")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -160,7 +160,7 @@ def need_create_view(request: HttpRequest) -> HttpResponse:
 def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
     need = need_get(user=request.user, need_id=pk)
     if not can_manage_need(request.user, need):
-        raise Forbidden("Only the need's managers may edit it.")
+        raise Forbidden(_("Only the need's managers may edit it."))
     initial = {name: getattr(need, name) for name in NEED_FORM_FIELDS}
     skills_initial = [
         {
@@ -239,7 +239,7 @@ def need_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 def need_nominate(request: HttpRequest, pk: int) -> HttpResponse:
     need = need_get(user=request.user, need_id=pk)
     if not can_manage_need(request.user, need):
-        raise Forbidden("Only the need's own managers may nominate for it.")
+        raise Forbidden(_("Only the need's own managers may nominate for it."))
     try:
         specialist_id = int(request.POST.get("specialist", ""))
     except ValueError:

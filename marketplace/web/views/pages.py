@@ -8,8 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
-from accounts.language import login_language_cookie
+from accounts.language import language_choose, login_language_cookie, supported_language
 from accounts.sso.policy import provider_for_email
 from marketplace.selectors import dashboards
 from marketplace.web.forms import LoginForm
@@ -77,3 +79,16 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: LoginForm) -> HttpResponse:
         return login_language_cookie(self.request, super().form_valid(form), form.get_user())
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, also saving the choice on the account of a logged-in person.
+
+    The page comes back as it was (`next`); static/marketplace/keep-input.js carries what
+    was typed on it across the switch.
+    """
+    language = supported_language(request.POST.get("language"))
+    if language:
+        language_choose(request, language)
+    return set_language(request)

@@ -76,7 +76,7 @@ def specialist_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _own_specialist(request: HttpRequest):
     specialist = specialist_of(user=request.user)
     if specialist is None:
-        raise NotFound("You have no specialist profile.")
+        raise NotFound(_("You have no specialist profile."))
     return specialist
 
 
@@ -163,7 +163,7 @@ def availability_add(request: HttpRequest) -> HttpResponse:
 def availability_edit(request: HttpRequest, pk: int) -> HttpResponse:
     window = availability_get(user=request.user, availability_id=pk)
     if not can_edit_specialist_profile(request.user, window.specialist):
-        raise Forbidden("Only the specialist and their managers may change availability.")
+        raise Forbidden(_("Only the specialist and their managers may change availability."))
     form = AvailabilityForm(
         request.POST or None,
         initial={
