@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from notifications import channels
-from notifications.messages import language_of, message_render
+from notifications.messages import language_of, notification_text
 from notifications.models import (
     Channel,
     Delivery,
@@ -34,6 +34,7 @@ from notifications.models import (
 
 logger = logging.getLogger(__name__)
 
+PREFERENCES_PATH = "/notifications/preferences/"
 # Up to this many batches are published straight from the committing process.
 FAN_OUT_INLINE_BATCHES = 8
 
@@ -261,18 +262,32 @@ def _email_deliver(delivery: Delivery, suppressed: set[str], mail_connection) ->
 def email_render(notification: Notification) -> tuple[str, str, str]:
     """Subject, text and HTML of a notification's email, in the recipient's language."""
     language = language_of(notification.recipient.language)
+    title, body = notification.text_in(language)
     context = {
         "notification": notification,
+        "title": title,
+        "body": body,
         "user": notification.recipient,
         "link_url": absolute_url(notification.link),
-        "preferences_url": absolute_url("/notifications/preferences/"),
-        "items": notification.context.get("items", []),
+        "preferences_url": absolute_url(PREFERENCES_PATH),
+        "items": [_digest_item(item, language) for item in notification.context.get("items", [])],
         "lang": language,
     }
     template = "digest" if notification.kind == NotificationKind.DIGEST else "message"
     text = render_to_string(f"notifications/email/{template}.{language}.txt", context)
     html = render_to_string(f"notifications/email/{template}.{language}.html", context)
-    return notification.title, text, html
+    return title, text, html
+
+
+def _digest_item(item: dict, language: str) -> dict:
+    title, body = notification_text(
+        kind=item.get("kind", ""),
+        context=item.get("context", {}),
+        language=language,
+        title=item.get("title", ""),
+        body=item.get("body", ""),
+    )
+    return {**item, "title": title, "body": body}
 
 
 def _webhook_deliver(delivery: Delivery) -> None:
@@ -365,26 +380,23 @@ def digest_send(*, user_id: int, now: dt.datetime) -> int:
         .order_by("created_at", "pk")
     )
     recipient = items[0].recipient
-    title, body = message_render(
-        kind=NotificationKind.DIGEST,
-        language=recipient.language,
-        context={"count": len(items)},
-    )
     digest = Notification.objects.create(
         recipient=recipient,
         kind=NotificationKind.DIGEST,
-        title=title,
-        body=body,
         context={
+            "count": len(items),
             "items": [
                 {
+                    "kind": item.kind,
+                    "context": item.context,
+                    # Only rows from before kind-and-context storage carry text.
                     "title": item.title,
                     "body": item.body,
                     "link": absolute_url(item.link),
                     "created_at": item.created_at.isoformat(),
                 }
                 for item in items
-            ]
+            ],
         },
     )
     delivery = Delivery.objects.create(
