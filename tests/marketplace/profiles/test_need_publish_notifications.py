@@ -76,9 +76,7 @@ def test_fit_alert_sent_twice_tells_each_specialist_once(world, publish, need):
     assert Notification.objects.filter(recipient=fits.user).count() == 1
 
 
-def test_fit_alert_waits_for_the_publishing_commit(
-    world, need, django_capture_on_commit_callbacks
-):
+def test_fit_alert_waits_for_the_publishing_commit(world, need, django_capture_on_commit_callbacks):
     fits = _specialist(world.other, need)
 
     with django_capture_on_commit_callbacks(execute=True):
