@@ -166,8 +166,8 @@ class WebhookReceiver:
         return json.loads(self.requests[index][1])
 
 
-@pytest.fixture
-def webhook_receiver() -> Iterator[WebhookReceiver]:
+@contextlib.contextmanager
+def webhook_receiver_running() -> Iterator[WebhookReceiver]:
     """A real HTTP server on 127.0.0.1 that records each POST and answers `.status`."""
     receiver = WebhookReceiver(url="")
 
@@ -185,9 +185,17 @@ def webhook_receiver() -> Iterator[WebhookReceiver]:
     receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/delad-kompetens"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield receiver
-    server.shutdown()
-    server.server_close()
+    try:
+        yield receiver
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[WebhookReceiver]:
+    with webhook_receiver_running() as receiver:
+        yield receiver
 
 
 # Broker ---------------------------------------------------------------------------------------
