@@ -5,41 +5,20 @@ the notifications it wrote before (by kind and the id in their context).
 """
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.models import Role, User
 from marketplace.models import Match, MatchStatus, Need, NeedStatus
+from marketplace.services.notices import match_event_notify, need_event_notify
 from notifications.models import NotificationKind
 from notifications.selectors import event_told
-from notifications.services import notify
 from notifications.workdays import add_working_days
 
 APPROVAL_REMINDER_WORKING_DAYS = 2
 ENGAGEMENT_STARTING_DAYS = 3
 # An unfilled need is reported once, near its start, not weeks later on the first run.
 UNFILLED_LOOKBACK_DAYS = 7
-
-
-def _managers_of(*agency_ids: int) -> list[User]:
-    return list(User.objects.filter(role=Role.MANAGER, agency_id__in=agency_ids, is_active=True))
-
-
-def _match_context(match: Match, title: str) -> dict[str, Any]:
-    return {
-        "title": title,
-        "match_id": match.pk,
-        "need_id": match.need_id,
-        "need_title": match.need.title,
-        "agency_name": match.need.agency.name,
-        "specialist_id": match.specialist_id,
-        "specialist_name": match.specialist.user.name,
-        "capacity_percent": match.capacity_percent,
-        "start": match.start.isoformat(),
-        "end": match.end.isoformat(),
-    }
 
 
 def approval_reminders_send(*, today: dt.date | None = None) -> int:
@@ -59,23 +38,8 @@ def approval_reminders_send(*, today: dt.date | None = None) -> int:
             kind=NotificationKind.APPROVAL_PENDING_REMINDER, since=cutoff, match_id=match.pk
         ):
             continue
-        # Remind the people who were asked to act, not every coordinator.
-        asked = User.objects.filter(
-            notifications__kind=NotificationKind.MATCH_PROPOSED,
-            notifications__context__match_id=match.pk,
-            is_active=True,
-        ).distinct()
-        recipients = list(asked)
-        if not recipients and match.matching_run and match.matching_run.requested_by:
-            recipients = [match.matching_run.requested_by]
-        if not recipients:
-            continue
-        notify(
-            kind=NotificationKind.APPROVAL_PENDING_REMINDER,
-            recipients=recipients,
-            context=_match_context(match, f"Reminder: approve {match.need.title}"),
-            link=f"/matches/{match.pk}/",
-        )
+        # The coordinators who were asked to act, not every coordinator (see ROUTES).
+        match_event_notify(kind=NotificationKind.APPROVAL_PENDING_REMINDER, match=match)
         reminded += 1
     return reminded
 
@@ -93,16 +57,7 @@ def engagement_starting_notify(*, today: dt.date | None = None) -> int:
     for match in matches:
         if event_told(kind=NotificationKind.ENGAGEMENT_STARTING, match_id=match.pk):
             continue
-        notify(
-            kind=NotificationKind.ENGAGEMENT_STARTING,
-            recipients=[
-                match.specialist.user,
-                *_managers_of(match.specialist.agency_id, match.need.agency_id),
-            ],
-            context=_match_context(match, f"Starting {match.start}: {match.need.title}"),
-            link=f"/matches/{match.pk}/",
-            agencies=[match.need.agency, match.specialist.agency],
-        )
+        match_event_notify(kind=NotificationKind.ENGAGEMENT_STARTING, match=match)
         told += 1
     return told
 
@@ -128,20 +83,15 @@ def unfilled_needs_notify(*, today: dt.date | None = None) -> int:
             continue
         if event_told(kind=NotificationKind.NEED_UNFILLED_AT_START, need_id=need.pk):
             continue
-        notify(
+        need_event_notify(
             kind=NotificationKind.NEED_UNFILLED_AT_START,
-            recipients=_managers_of(need.agency_id),
+            need=need,
             context={
-                "title": f"Unfilled at start: {need.title}",
-                "need_id": need.pk,
-                "need_title": need.title,
                 "agency_name": need.agency.name,
                 "start": need.start.isoformat(),
                 "end": need.end.isoformat(),
                 "capacity_percent": need.capacity_percent,
             },
-            link=f"/needs/{need.pk}/",
-            agencies=[need.agency],
         )
         reported += 1
     return reported

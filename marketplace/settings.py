@@ -279,9 +279,15 @@ NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS",
 NOTIFICATIONS_RETRY_MAX_SECONDS = env.float("NOTIFICATIONS_RETRY_MAX_SECONDS", default=3600.0)
 # Rows younger than this are left to the task sent at their commit.
 NOTIFICATIONS_SWEEP_GRACE_SECONDS = env.float("NOTIFICATIONS_SWEEP_GRACE_SECONDS", default=60.0)
-# Longer than CELERY_TASK_TIME_LIMIT: only a send whose worker died is handed out again.
-NOTIFICATIONS_SENDING_LEASE_SECONDS = env.float(
-    "NOTIFICATIONS_SENDING_LEASE_SECONDS", default=900.0
+# A worker renews the lease of the rows it holds while it sends (every third of it), so
+# only a send whose worker died is looked at again, checked against the sent log first.
+NOTIFICATIONS_SENDING_LEASE_SECONDS = env.float("NOTIFICATIONS_SENDING_LEASE_SECONDS", default=60.0)
+# A nomination goes to the coordinators who follow the need's agency or skill area; when
+# nobody does: "all" coordinators, or "none" (the approval queue and the reminder).
+NOTIFICATIONS_PROPOSAL_FALLBACK = env.str("NOTIFICATIONS_PROPOSAL_FALLBACK", default="all")
+# Webhook URLs must be https to public addresses; this lets http://localhost through.
+NOTIFICATIONS_WEBHOOK_ALLOW_HTTP_LOCALHOST = env.bool(
+    "NOTIFICATIONS_WEBHOOK_ALLOW_HTTP_LOCALHOST", default=DEBUG
 )
 NOTIFICATIONS_WEBHOOK_TIMEOUT_SECONDS = env.float(
     "NOTIFICATIONS_WEBHOOK_TIMEOUT_SECONDS", default=10.0

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from marketplace import reminders
-from marketplace.services import matching_runs, saved_searches
+from marketplace.services import fit_alerts, matching_runs, saved_searches
 
 
 @shared_task(name="marketplace.tasks.matching_run_execute", acks_late=True)
@@ -41,3 +41,9 @@ def saved_searches_check(kind: str, item_id: int) -> int:
 def saved_search_baseline(search_id: int) -> int:
     """After a search was saved: record what fits it already (no alert for those)."""
     return saved_searches.saved_search_baseline(search_id=search_id)
+
+
+@shared_task(name="marketplace.tasks.need_fit_alert_send", acks_late=True)
+def need_fit_alert_send(need_id: int) -> int:
+    """After a need was published: tell the opted-in specialists on its shortlist."""
+    return fit_alerts.need_fit_alert_send(need_id=need_id)

@@ -14,8 +14,11 @@ import urllib.request
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
+
+from accounts.webhooks import webhook_url_check
 
 SIGNATURE_HEADER = "X-Signature"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -25,8 +28,12 @@ class DeliveryError(Exception):
     """A temporary failure: the delivery is retried with backoff."""
 
 
+class Undeliverable(Exception):
+    """The message can never be delivered as addressed (a webhook URL the rules refuse)."""
+
+
 class AddressBounced(Exception):
-    """The mail server refused the address permanently (5xx on RCPT)."""
+    """The mail server refused the message for good: a 5xx reply to MAIL, RCPT or DATA."""
 
 
 def email_send(
@@ -60,7 +67,14 @@ def email_send(
     except smtplib.SMTPRecipientsRefused as exc:
         _close(connection)
         codes = [code for code, _ in exc.recipients.values()]
-        if codes and all(500 <= code < 600 for code in codes):
+        if codes and all(_permanent(code) for code in codes):
+            raise AddressBounced(_describe(exc)) from exc
+        raise DeliveryError(_describe(exc)) from exc
+    except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+        # A 5xx to MAIL FROM or to the message itself refuses this message for good; a 4xx
+        # (and a refused connection or login, which says nothing of the address) is retried.
+        _close(connection)
+        if _permanent(exc.smtp_code):
             raise AddressBounced(_describe(exc)) from exc
         raise DeliveryError(_describe(exc)) from exc
     except (smtplib.SMTPException, OSError) as exc:
@@ -68,11 +82,24 @@ def email_send(
         raise DeliveryError(_describe(exc)) from exc
 
 
+def _permanent(code: int) -> bool:
+    return 500 <= code < 600
+
+
 def _close(connection: BaseEmailBackend | None) -> None:
     # After an error the session's state is unknown; the next message opens a fresh one.
     if connection is not None:
         with contextlib.suppress(Exception):
             connection.close()
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    # A redirect could lead past the address check to an internal host: not followed.
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
 
 
 def webhook_sign(*, secret: str, body: bytes) -> str:
@@ -102,7 +129,11 @@ def webhook_post(
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        webhook_url_check(url)
+    except ValidationError as exc:
+        raise Undeliverable("; ".join(exc.messages)) from exc
+    try:
+        with _NO_REDIRECTS.open(request, timeout=timeout) as response:
             return response.status
     except urllib.error.HTTPError as exc:
         raise DeliveryError(f"HTTP {exc.code} from {url}") from exc

@@ -1,10 +1,14 @@
 """Delivering the outbox: claim a row, send it once, record the outcome, retry or give up.
 
 A delivery is claimed with one guarded UPDATE (pending -> sending), so a task that runs
-twice, or a sweep racing a task, sends nothing the second time. A worker killed between
-sending and recording leaves the row `sending`; after a lease the sweep hands it out again,
-which is the one case that can repeat a message, and why the idempotency key travels in
-the Message-ID and the webhook's `Idempotency-Key` header.
+twice, or a sweep racing a task, sends nothing the second time. Each message the channel
+accepts goes into the sent log at once (`notifications.sent_log`); the batch's rows are
+marked `sent` together, and that mark is retried on a fresh database connection before the
+task gives up. The worker renews a short lease on the rows it holds while it sends; a row
+still `sending` after its lease (its worker died, or the database never took the mark) is
+checked against the sent log by the sweep: marked sent if the channel took it, else sent
+again. The idempotency key also travels in the Message-ID and the webhook's
+`Idempotency-Key` header, for receivers that deduplicate themselves.
 """
 
 import contextlib
@@ -16,13 +20,13 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from notifications import channels
-from notifications.messages import language_of, message_render
+from notifications.messages import language_of, notification_text
 from notifications.models import (
     Channel,
     Delivery,
@@ -31,9 +35,11 @@ from notifications.models import (
     NotificationKind,
     SuppressedAddress,
 )
+from notifications.sent_log import sent_log_lookup, sent_log_record
 
 logger = logging.getLogger(__name__)
 
+PREFERENCES_PATH = "/notifications/preferences/"
 # Up to this many batches are published straight from the committing process.
 FAN_OUT_INLINE_BATCHES = 8
 
@@ -116,16 +122,78 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[str, int]:
             ]
         ).values_list("email", flat=True)
     )
+    lease = _Lease([delivery.pk for delivery in claimed])
+    sent: list[int] = []
     # One SMTP session for the batch; a failure closes it and the next message reopens it.
     mail_connection = get_connection()
     try:
         for delivery in claimed:
+            lease.renew_if_due()
             outcome = _send_claimed(delivery, suppressed, mail_connection)
+            lease.release(delivery.pk)
+            if outcome == DeliveryStatus.SENT:
+                sent.append(delivery.pk)
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     finally:
         with contextlib.suppress(Exception):
             mail_connection.close()
+        deliveries_mark_sent(delivery_ids=sent)
     return {key: count for key, count in outcomes.items() if count}
+
+
+class _Lease:
+    """The claim on a batch's unsent rows, renewed every third of the lease while sending."""
+
+    def __init__(self, delivery_ids: list[int]) -> None:
+        self.held = set(delivery_ids)
+        self.renewed = time.monotonic()
+
+    def release(self, delivery_id: int) -> None:
+        self.held.discard(delivery_id)
+
+    def renew_if_due(self) -> None:
+        if not self.held or time.monotonic() - self.renewed < _lease_seconds() / 3:
+            return
+        self.renewed = time.monotonic()
+        try:
+            Delivery.objects.filter(pk__in=self.held, status=DeliveryStatus.SENDING).update(
+                claimed_at=timezone.now()
+            )
+        except (OperationalError, InterfaceError):
+            # Sending goes on; the sweep checks the sent log before handing any row out again.
+            logger.warning("Could not renew the lease of %d deliveries", len(self.held))
+            _reconnect()
+
+
+def _lease_seconds() -> float:
+    return float(_setting("SENDING_LEASE_SECONDS", 60.0))
+
+
+def _reconnect() -> None:
+    # A fresh connection for the next query, unless a caller's transaction holds this one.
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+def deliveries_mark_sent(*, delivery_ids: list[int]) -> None:
+    """Mark sent what the channels accepted, retrying on a fresh connection.
+
+    Gives up (raises) only after about half a minute of refusals; the rows then stay
+    `sending`, and the sweep finds them in the sent log instead of sending them again.
+    """
+    if not delivery_ids:
+        return
+    delays = (0.1, 0.3, 1.0, 2.0, 4.0, 8.0, 15.0)
+    for delay in (*delays, None):
+        try:
+            _mark_sent(delivery_ids)
+            return
+        except (OperationalError, InterfaceError):
+            if delay is None or connection.in_atomic_block:
+                raise
+            logger.warning("Sent mark of %d deliveries refused; retrying", len(delivery_ids))
+            connection.close()
+            time.sleep(delay)
 
 
 def delivery_send(*, delivery_id: int) -> str:
@@ -194,25 +262,30 @@ def _send_claimed(delivery: Delivery, suppressed: set[str], mail_connection) -> 
     except channels.AddressBounced as exc:
         _bounced(delivery, str(exc))
         return DeliveryStatus.SUPPRESSED
+    except channels.Undeliverable as exc:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.FAILED, last_error=str(exc)[:2000]
+        )
+        return DeliveryStatus.FAILED
     except channels.DeliveryError as exc:
         return _failed_attempt(delivery, str(exc))
     except Exception as exc:
         # A bug must not leave the row `sending` until the lease; count it as an attempt.
         logger.exception("Delivery %s crashed", delivery.pk)
         return _failed_attempt(delivery, f"{type(exc).__name__}: {exc}")
-    _mark_sent(delivery.pk)
+    sent_log_record(idempotency_key=delivery.idempotency_key)
     return DeliveryStatus.SENT
 
 
 @transaction.atomic
-def _mark_sent(delivery_id: int) -> None:
+def _mark_sent(delivery_ids: list[int]) -> None:
     if connection.vendor == "postgresql":
         # Without waiting for the WAL flush: a worker dying now still leaves the mark (the
         # server writes it within a fraction of a second); only a database crash in that
         # moment could lose it, and then the lease re-sends with the same idempotency key.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-    Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING).update(
+    Delivery.objects.filter(pk__in=delivery_ids, status=DeliveryStatus.SENDING).update(
         status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
     )
 
@@ -261,18 +334,32 @@ def _email_deliver(delivery: Delivery, suppressed: set[str], mail_connection) ->
 def email_render(notification: Notification) -> tuple[str, str, str]:
     """Subject, text and HTML of a notification's email, in the recipient's language."""
     language = language_of(notification.recipient.language)
+    title, body = notification.text_in(language)
     context = {
         "notification": notification,
+        "title": title,
+        "body": body,
         "user": notification.recipient,
         "link_url": absolute_url(notification.link),
-        "preferences_url": absolute_url("/notifications/preferences/"),
-        "items": notification.context.get("items", []),
+        "preferences_url": absolute_url(PREFERENCES_PATH),
+        "items": [_digest_item(item, language) for item in notification.context.get("items", [])],
         "lang": language,
     }
     template = "digest" if notification.kind == NotificationKind.DIGEST else "message"
     text = render_to_string(f"notifications/email/{template}.{language}.txt", context)
     html = render_to_string(f"notifications/email/{template}.{language}.html", context)
-    return notification.title, text, html
+    return title, text, html
+
+
+def _digest_item(item: dict, language: str) -> dict:
+    title, body = notification_text(
+        kind=item.get("kind", ""),
+        context=item.get("context", {}),
+        language=language,
+        title=item.get("title", ""),
+        body=item.get("body", ""),
+    )
+    return {**item, "title": title, "body": body}
 
 
 def _webhook_deliver(delivery: Delivery) -> None:
@@ -317,10 +404,7 @@ def in_app_fallback(*, notification_ids: list[int]) -> None:
 def deliveries_sweep(*, now: dt.datetime | None = None, limit: int = 5000) -> int:
     """Re-send rows still pending (broker was down, retry lost) and reclaim stale sends."""
     now = now or timezone.now()
-    lease = dt.timedelta(seconds=_setting("SENDING_LEASE_SECONDS", 900))
-    Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - lease).update(
-        status=DeliveryStatus.PENDING
-    )
+    again = deliveries_reclaim(now=now)
     # The grace period leaves freshly written rows to the task sent at their commit.
     grace = dt.timedelta(seconds=_setting("SWEEP_GRACE_SECONDS", 60))
     due = list(
@@ -328,8 +412,40 @@ def deliveries_sweep(*, now: dt.datetime | None = None, limit: int = 5000) -> in
         .order_by("next_attempt_at", "pk")
         .values_list("pk", "channel")[:limit]
     )
+    due = again + [row for row in due if row not in set(again)]
     deliveries_enqueue(due, in_worker=True)
     return len(due)
+
+
+def deliveries_reclaim(*, now: dt.datetime | None = None) -> list[tuple[int, str]]:
+    """Rows `sending` past their lease: sent if the sent log has them, else pending again
+    (returned, to be handed out now).
+
+    While the sent log cannot be read they stay as they are: better late than twice.
+    """
+    now = now or timezone.now()
+    stale = Delivery.objects.filter(
+        status=DeliveryStatus.SENDING,
+        claimed_at__lt=now - dt.timedelta(seconds=_lease_seconds()),
+    )
+    rows = {
+        pk: (key, channel)
+        for pk, key, channel in stale.values_list("pk", "idempotency_key", "channel")[:5000]
+    }
+    accepted = sent_log_lookup(idempotency_keys=[key for key, _ in rows.values()])
+    if accepted is None:
+        return []
+    sent_ids = [pk for pk, (key, _) in rows.items() if key in accepted]
+    again = [(pk, channel) for pk, (key, channel) in rows.items() if key not in accepted]
+    marked = stale.filter(pk__in=sent_ids).update(
+        status=DeliveryStatus.SENT, sent_at=now, last_error=""
+    )
+    reset = stale.filter(pk__in=[pk for pk, _ in again]).update(
+        status=DeliveryStatus.PENDING, next_attempt_at=now
+    )
+    if marked or reset:
+        logger.warning("Reclaimed stale sends: %d found sent, %d due again", marked, reset)
+    return again
 
 
 def digests_send(*, now: dt.datetime | None = None) -> int:
@@ -365,26 +481,23 @@ def digest_send(*, user_id: int, now: dt.datetime) -> int:
         .order_by("created_at", "pk")
     )
     recipient = items[0].recipient
-    title, body = message_render(
-        kind=NotificationKind.DIGEST,
-        language=recipient.language,
-        context={"count": len(items)},
-    )
     digest = Notification.objects.create(
         recipient=recipient,
         kind=NotificationKind.DIGEST,
-        title=title,
-        body=body,
         context={
+            "count": len(items),
             "items": [
                 {
+                    "kind": item.kind,
+                    "context": item.context,
+                    # Only rows from before kind-and-context storage carry text.
                     "title": item.title,
                     "body": item.body,
                     "link": absolute_url(item.link),
                     "created_at": item.created_at.isoformat(),
                 }
                 for item in items
-            ]
+            ],
         },
     )
     delivery = Delivery.objects.create(

@@ -1,11 +1,17 @@
 """What each kind of notification says, in Swedish and English.
 
-Titles and bodies are `str.format` templates over the event's context; a key the caller
-did not pass renders as an empty string rather than failing the whole event.
+A notification stores its kind and context, never its text: the text is rendered here
+when it is shown (in the reader's current language) or mailed (in the recipient's saved
+language). Titles and bodies are `str.format` templates over the event's context; a key
+the caller did not pass renders as an empty string rather than failing the whole event.
+Context keys ending in `_label` hold an English message id (a status or reason label),
+translated into the language being rendered.
 """
 
 import string
 from typing import Any
+
+from django.utils import translation
 
 from notifications.models import NotificationKind
 
@@ -65,11 +71,12 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     K.MATCH_DECLINED: {
         "sv": (
             "Matchning avböjd: {specialist_name} till {need_title}",
-            'Matchningen av {specialist_name} till "{need_title}" har avböjts. Skäl: {reason}',
+            'Matchningen av {specialist_name} till "{need_title}" har avböjts. '
+            "Skäl: {reason_label}",
         ),
         "en": (
             "Match declined: {specialist_name} for {need_title}",
-            'The match of {specialist_name} to "{need_title}" was declined. Reason: {reason}',
+            'The match of {specialist_name} to "{need_title}" was declined. Reason: {reason_label}',
         ),
     },
     K.MATCH_REJECTED: {
@@ -92,6 +99,30 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
             'The match of {specialist_name} to "{need_title}" ({start}–{end}) was cancelled.',
         ),
     },
+    K.MATCH_CONSENTED: {
+        "sv": (
+            "Ett ja till {need_title}: {specialist_name}",
+            '{consent_label} har sagt ja till att {specialist_name} arbetar med "{need_title}" '
+            "({start}–{end}, {capacity_percent} %). Uppdraget bekräftas när båda har sagt ja.",
+        ),
+        "en": (
+            "A yes to {need_title}: {specialist_name}",
+            '{consent_label} said yes to {specialist_name} working on "{need_title}" '
+            "({start}–{end}, {capacity_percent}%). The engagement is confirmed once both have.",
+        ),
+    },
+    K.MATCH_COMPLETED: {
+        "sv": (
+            "Uppdrag avslutat: {specialist_name} i {need_title}",
+            'Uppdraget för {specialist_name} i "{need_title}" ({start}–{end}) är avslutat '
+            "med {hours} timmar.",
+        ),
+        "en": (
+            "Engagement completed: {specialist_name} on {need_title}",
+            'The engagement of {specialist_name} on "{need_title}" ({start}–{end}) is completed '
+            "with {hours} hours.",
+        ),
+    },
     K.MATCH_NOT_SELECTED: {
         "sv": (
             "En annan kandidat valdes för {need_title}",
@@ -105,11 +136,11 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     K.MATCHING_RUN_DONE: {
         "sv": (
             "Matchningskörningen är klar",
-            "Körningen gav {proposals_created} förslag. {title}",
+            "Körningen gav {proposals_created} förslag.",
         ),
         "en": (
             "The matching run is done",
-            "The run made {proposals_created} proposals. {title}",
+            "The run made {proposals_created} proposals.",
         ),
     },
     K.APPROVAL_PENDING_REMINDER: {
@@ -187,11 +218,38 @@ def language_of(language: str | None) -> str:
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def _labels_translated(context: dict[str, Any], language: str) -> dict[str, Any]:
+    if not any(key.endswith("_label") for key in context):
+        return context
+    with translation.override(language):
+        return {
+            key: translation.gettext(value)
+            if key.endswith("_label") and isinstance(value, str) and value
+            else value
+            for key, value in context.items()
+        }
+
+
 def message_render(*, kind: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
     """Title and body of a kind in a language; unknown kinds use the caller's `title`."""
     templates = MESSAGES.get(kind)
     if templates is None:
         title = str(context.get("title") or kind.replace("_", " ").capitalize())
         return title[:250], ""
-    title, body = templates[language_of(language)]
+    language = language_of(language)
+    title, body = templates[language]
+    context = _labels_translated(context, language)
     return _render(title, context)[:250], _render(body, context)
+
+
+def notification_text(
+    *, kind: str, context: dict[str, Any], language: str, title: str = "", body: str = ""
+) -> tuple[str, str]:
+    """What a stored notification says in `language`.
+
+    Rows written before notifications stored only kind and context keep the text they were
+    written with (`title`, `body`); every newer row is rendered from its kind and context.
+    """
+    if title:
+        return title, body
+    return message_render(kind=kind, language=language, context=context)

@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
@@ -14,9 +14,11 @@ class NotificationKind(models.TextChoices):
     MATCH_PROPOSED = "match_proposed", _("Match proposed")
     MATCH_APPROVED = "match_approved", _("Match approved")
     MATCH_ACCEPTED = "match_accepted", _("Match accepted")
+    MATCH_CONSENTED = "match_consented", _("Consent given to a match")
     MATCH_DECLINED = "match_declined", _("Match declined")
     MATCH_REJECTED = "match_rejected", _("Match rejected")
     MATCH_CANCELLED = "match_cancelled", _("Match cancelled")
+    MATCH_COMPLETED = "match_completed", _("Engagement completed")
     MATCH_NOT_SELECTED = "match_not_selected", _("Another candidate was selected")
     MATCHING_RUN_DONE = "matching_run_done", _("Matching run done")
     APPROVAL_PENDING_REMINDER = "approval_pending_reminder", _("Approval pending (reminder)")
@@ -43,13 +45,17 @@ class DeliveryStatus(models.TextChoices):
 
 
 class Notification(models.Model):
-    """One event told to one user; shown in the app once its in-app delivery has run."""
+    """One event told to one user; shown in the app once its in-app delivery has run.
+
+    It keeps the event's kind and context; its words are rendered when shown, in the
+    reader's language. `title` and `body` hold text only on rows written before that.
+    """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=40, choices=NotificationKind.choices)
-    title = models.CharField(max_length=250)
+    title = models.CharField(max_length=250, blank=True, default="")
     body = models.TextField(blank=True)
     link = models.CharField(max_length=300, blank=True)
     context = models.JSONField(default=dict, blank=True)
@@ -71,6 +77,26 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
+
+    def text_in(self, language: str) -> tuple[str, str]:
+        """Title and body in `language` (see `notifications.messages`)."""
+        from notifications.messages import notification_text
+
+        return notification_text(
+            kind=self.kind,
+            context=self.context,
+            language=language,
+            title=self.title,
+            body=self.body,
+        )
+
+    @property
+    def shown_title(self) -> str:
+        return self.text_in(translation.get_language() or "")[0]
+
+    @property
+    def shown_body(self) -> str:
+        return self.text_in(translation.get_language() or "")[1]
 
 
 def _new_idempotency_key() -> str:
@@ -177,3 +203,37 @@ class SuppressedAddress(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class ProposalFollow(models.Model):
+    """A coordinator answers for proposals of one agency's needs or of one skill area.
+
+    A nomination is told to the coordinators who follow the need's agency or one of its
+    skills' categories; only when nobody does, `NOTIFICATIONS_PROPOSAL_FALLBACK` decides.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proposal_follows"
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    skill_category = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["user", "agency", "skill_category"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(agency__isnull=False, skill_category="")
+                    | Q(agency__isnull=True) & ~Q(skill_category="")
+                ),
+                name="proposal_follow_agency_or_skill_category",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "agency", "skill_category"], name="proposal_follow_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.agency_id or self.skill_category}"

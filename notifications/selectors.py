@@ -52,7 +52,7 @@ def _in_app(*, user: User, unread: bool | None) -> QuerySet[Notification]:
 def notification_inbox(*, user: User, unread: bool | None = None) -> QuerySet[Notification]:
     """The user's own in-app notifications, newest first (nobody sees anyone else's)."""
     return _in_app(user=user, unread=unread).only(
-        "id", "kind", "title", "body", "link", "created_at", "read_at", "recipient_id"
+        "id", "kind", "title", "body", "context", "link", "created_at", "read_at", "recipient_id"
     )
 
 

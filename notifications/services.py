@@ -16,7 +16,6 @@ from accounts.errors import InvalidInput, NotFound
 from accounts.models import Agency, User
 from notifications import selectors
 from notifications.delivery import absolute_url, deliveries_enqueue, in_app_fallback
-from notifications.messages import message_render
 from notifications.models import (
     Channel,
     Delivery,
@@ -83,12 +82,7 @@ def notify(
                 if choice.digest
                 else DeliveryStatus.PENDING
             )
-        title, body = message_render(kind=kind, language=user.language, context=plain)
-        notifications.append(
-            Notification(
-                recipient=user, kind=kind, title=title, body=body, link=link, context=plain
-            )
-        )
+        notifications.append(Notification(recipient=user, kind=kind, link=link, context=plain))
         # A suppressed address falls back to in-app even if the user turned in-app off.
         plans.append((choice.in_app or bounced, email_status))
     notifications = Notification.objects.bulk_create(notifications)
@@ -113,18 +107,53 @@ def notify(
                     ),
                 )
             )
-    payload = {"event": kind, "link": absolute_url(link), "data": plain}
-    for agency in {agency.pk: agency for agency in agencies if agency is not None}.values():
-        if agency.webhook_url:
-            deliveries.append(
-                Delivery(agency=agency, channel=Channel.WEBHOOK, kind=kind, payload=payload)
-            )
+    deliveries += _webhook_deliveries(
+        kind=kind, agencies=agencies, context=plain, link=link, plain=True
+    )
     deliveries = Delivery.objects.bulk_create(deliveries)
+    _enqueue_after_commit(deliveries)
+    return notifications
 
+
+def _webhook_deliveries(
+    *, kind: str, agencies: Iterable[Agency], context: dict[str, Any], link: str, plain: bool
+) -> list[Delivery]:
+    payload = {
+        "event": kind,
+        "link": absolute_url(link),
+        "data": context if plain else _plain(context),
+    }
+    return [
+        Delivery(agency=agency, channel=Channel.WEBHOOK, kind=kind, payload=payload)
+        for agency in {agency.pk: agency for agency in agencies if agency is not None}.values()
+        if agency.webhook_url
+    ]
+
+
+def _enqueue_after_commit(deliveries: Iterable[Delivery]) -> None:
     due = [(d.pk, d.channel) for d in deliveries if d.status == DeliveryStatus.PENDING]
     if due:
         transaction.on_commit(partial(deliveries_enqueue, due), robust=True)
-    return notifications
+
+
+@transaction.atomic
+def notify_agencies(*, events: Iterable[tuple[str, Iterable[int], dict[str, Any], str]]) -> int:
+    """Record many events for agencies' webhooks only, in one write: each event is
+    `(kind, agency ids, context, link)`. Returns how many deliveries were written."""
+    events = list(events)
+    agencies = Agency.objects.in_bulk({pk for _, ids, _, _ in events for pk in ids})
+    deliveries: list[Delivery] = []
+    for kind, agency_ids, context, link in events:
+        deliveries += _webhook_deliveries(
+            kind=kind,
+            agencies=[agencies[pk] for pk in agency_ids if pk in agencies],
+            context=context,
+            link=link,
+            plain=False,
+        )
+    deliveries = Delivery.objects.bulk_create(deliveries)
+    _enqueue_after_commit(deliveries)
+    return len(deliveries)
 
 
 @transaction.atomic

@@ -17,12 +17,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models, transaction
-from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
-from accounts.models import Role, User
+from accounts.models import User
 from fastpaths.bulk_copy import bulk_insert
 from marketplace.audit import audit_record
 from marketplace.explanations import exclusions_in_words
@@ -56,8 +56,13 @@ from marketplace.permissions import (
 from marketplace.reports.facts import report_facts_refresh
 from marketplace.request_context import current_request_id
 from marketplace.selectors.capacity import capacity_windows
+from marketplace.services.notices import (
+    match_event_notify,
+    matches_proposed_tell_agencies,
+)
 from marketplace.services.scoring import pair_assess
 from marketplace.services.specialist_index import matching_index_invalidate
+from notifications.models import NotificationKind
 from notifications.services import notify
 
 # A specialist or their manager picks one of these; "not selected" is the system's own.
@@ -105,38 +110,13 @@ def _snapshot(match: Match) -> dict[str, Any]:
     return {name: _plain(getattr(match, name)) for name in fields}
 
 
-def _match_link(match: Match) -> str:
-    return f"/matches/{match.pk}/"
+# Stored as English message ids, translated when each reader's text is rendered.
+_CONSENT_LABELS = {True: gettext_noop("The specialist"), False: gettext_noop("The home manager")}
 
 
-def _match_context(match: Match, title: str) -> dict[str, Any]:
-    return {
-        "title": title,
-        "match_id": match.pk,
-        "need_id": match.need_id,
-        "need_title": match.need.title,
-        "specialist_id": match.specialist_id,
-        "specialist_name": match.specialist.user.name,
-        "status": match.status,
-        "capacity_percent": match.capacity_percent,
-        "start": match.start.isoformat(),
-        "end": match.end.isoformat(),
-    }
-
-
-def _managers_of(*agency_ids: int | None) -> list[User]:
-    ids = [agency_id for agency_id in agency_ids if agency_id is not None]
-    if not ids:
-        return []
-    return list(User.objects.filter(role=Role.MANAGER, agency_id__in=ids, is_active=True))
-
-
-def _coordinators() -> list[User]:
-    return list(User.objects.filter(role=Role.COORDINATOR, is_active=True))
-
-
-def _approver(match: Match) -> list[User]:
-    return [match.approved_by] if match.approved_by_id else []
+def _english_label(reason: str) -> str:
+    with translation.override("en"):
+        return str(DeclineReason(reason).label)
 
 
 def _visible_or_404(actor: User, match: Match) -> None:
@@ -210,14 +190,11 @@ def matches_cancel_for_need(*, need: Need, actor: User | None) -> int:
         audit_record(
             actor=actor, action="match.cancel", target=match, before=before, after=_snapshot(match)
         )
-        recipients = [match.specialist.user]
-        if was_reserving:
-            recipients += _managers_of(match.specialist.agency_id)
-        notify(
-            kind="match_cancelled",
-            recipients=recipients,
-            context=_match_context(match, f"Cancelled: {match.need.title}"),
-            link=_match_link(match),
+        match_event_notify(
+            kind=NotificationKind.MATCH_CANCELLED,
+            match=match,
+            reserved=was_reserving,
+            leave_out=[actor] if actor else [],
         )
     report_facts_refresh(need_ids=[need.pk])
     return len(matches)
@@ -252,11 +229,12 @@ def matches_cancel_for_specialist(*, specialist: Specialist, actor: User | None)
         audit_record(
             actor=actor, action="match.cancel", target=match, before=before, after=_snapshot(match)
         )
-        notify(
-            kind="match_cancelled",
-            recipients=[*_managers_of(match.need.agency_id), *_approver(match)],
-            context=_match_context(match, f"Cancelled: {match.need.title}"),
-            link=_match_link(match),
+        was_reserving = before["status"] in RESERVING_MATCH_STATUSES
+        match_event_notify(
+            kind=NotificationKind.MATCH_CANCELLED,
+            match=match,
+            reserved=was_reserving,
+            leave_out=[match.specialist.user, *([actor] if actor else [])],
         )
     report_facts_refresh(need_ids=need_ids)
     return [match.pk for match in matches]
@@ -329,12 +307,12 @@ def matches_propose_from_run(*, run: MatchingRun, proposals: Sequence[Proposal])
             for match in created
         ],
     )
+    matches_proposed_tell_agencies(matches=created)
     if run.requested_by_id:
         notify(
             kind="matching_run_done",
             recipients=[run.requested_by],
             context={
-                "title": f"Matching run {run.pk} done: {len(created)} proposals",
                 "run_id": run.pk,
                 "proposals_created": len(created),
             },
@@ -402,12 +380,7 @@ def match_nominate(*, actor: User, need: Need, specialist: Specialist) -> Match:
         target=match,
         after={**_snapshot(match), "need_id": need.pk, "specialist_id": specialist.pk},
     )
-    notify(
-        kind="match_proposed",
-        recipients=_coordinators(),
-        context=_match_context(match, f"New proposal for {need.title}"),
-        link=_match_link(match),
-    )
+    match_event_notify(kind=NotificationKind.MATCH_PROPOSED, match=match)
     report_facts_refresh(need_ids=[need.pk])
     return match
 
@@ -467,15 +440,7 @@ def match_approve(*, actor: User, match: Match) -> Match:
     audit_record(
         actor=actor, action="match.approve", target=match, before=before, after=_snapshot(match)
     )
-    notify(
-        kind="match_approved",
-        recipients=[
-            match.specialist.user,
-            *_managers_of(match.specialist.agency_id, match.need.agency_id),
-        ],
-        context=_match_context(match, f"Approved: {match.need.title}"),
-        link=_match_link(match),
-    )
+    match_event_notify(kind=NotificationKind.MATCH_APPROVED, match=match)
     report_facts_refresh(need_ids=[match.need_id])
     return match
 
@@ -504,13 +469,7 @@ def match_reject(*, actor: User, match: Match, reason: str) -> Match:
         before=before,
         after={**_snapshot(match), "reason": reason},
     )
-    if match.nominated_by_id:
-        notify(
-            kind="match_rejected",
-            recipients=[match.nominated_by],
-            context={**_match_context(match, f"Rejected: {match.need.title}"), "reason": reason},
-            link=_match_link(match),
-        )
+    match_event_notify(kind=NotificationKind.MATCH_REJECTED, match=match, extra={"reason": reason})
     report_facts_refresh(need_ids=[match.need_id])
     return match
 
@@ -543,12 +502,7 @@ def _fill_need_if_complete(*, need: Need, actor: User) -> None:
             before=before,
             after=_snapshot(other),
         )
-        notify(
-            kind="match_not_selected",
-            recipients=[other.specialist.user],
-            context=_match_context(other, f"Another candidate was selected: {need.title}"),
-            link=_match_link(other),
-        )
+        match_event_notify(kind=NotificationKind.MATCH_NOT_SELECTED, match=other)
 
 
 @transaction.atomic
@@ -598,16 +552,16 @@ def match_accept(*, actor: User, match: Match) -> Match:
     )
     action = "match.consent" if gives_consent else "match.release"
     audit_record(actor=actor, action=action, target=match, before=before, after=_snapshot(match))
-    if match.status == MatchStatus.ACCEPTED:
-        notify(
-            kind="match_accepted",
-            recipients=[
-                *_managers_of(match.specialist.agency_id, match.need.agency_id),
-                *_approver(match),
-            ],
-            context=_match_context(match, f"Accepted: {match.need.title}"),
-            link=_match_link(match),
+    if match.status != MatchStatus.ACCEPTED:
+        # The one still to say yes hears of the first consent; the agencies hear of both.
+        match_event_notify(
+            kind=NotificationKind.MATCH_CONSENTED,
+            match=match,
+            extra={"consent_label": _CONSENT_LABELS[gives_consent]},
+            leave_out=[actor],
         )
+    else:
+        match_event_notify(kind=NotificationKind.MATCH_ACCEPTED, match=match)
         need = Need.objects.select_for_update().get(pk=match.need_id)
         _fill_need_if_complete(need=need, actor=actor)
     report_facts_refresh(need_ids=[match.need_id])
@@ -644,18 +598,14 @@ def match_decline(*, actor: User, match: Match, reason: str, comment: str = "") 
     audit_record(
         actor=actor, action="match.decline", target=match, before=before, after=_snapshot(match)
     )
-    notify(
-        kind="match_declined",
-        recipients=[
-            *_managers_of(match.specialist.agency_id, match.need.agency_id),
-            *_approver(match),
-        ],
-        context={
-            **_match_context(match, f"Declined: {match.need.title}"),
+    match_event_notify(
+        kind=NotificationKind.MATCH_DECLINED,
+        match=match,
+        extra={
             "reason": reason,
+            "reason_label": _english_label(reason),
             "comment": match.decline_comment,
         },
-        link=_match_link(match),
     )
     report_facts_refresh(need_ids=[match.need_id])
     return match
@@ -717,11 +667,8 @@ def match_complete(
         before=before,
         after={**_snapshot(match), "hours": str(value), "rating": rating},
     )
-    notify(
-        kind="match_completed",
-        recipients=[match.specialist.user, *_managers_of(match.specialist.agency_id)],
-        context={**_match_context(match, f"Completed: {match.need.title}"), "hours": str(value)},
-        link=_match_link(match),
+    match_event_notify(
+        kind=NotificationKind.MATCH_COMPLETED, match=match, extra={"hours": str(value)}
     )
     report_facts_refresh(need_ids=[match.need_id])
     return engagement
@@ -746,14 +693,11 @@ def match_cancel(*, actor: User, match: Match) -> Match:
     audit_record(
         actor=actor, action="match.cancel", target=match, before=before, after=_snapshot(match)
     )
-    recipients: list[User] = [match.specialist.user, *_approver(match)]
-    if was_reserving:
-        recipients += _managers_of(match.specialist.agency_id)
-    notify(
-        kind="match_cancelled",
-        recipients=recipients,
-        context=_match_context(match, f"Withdrawn: {match.need.title}"),
-        link=_match_link(match),
+    match_event_notify(
+        kind=NotificationKind.MATCH_CANCELLED,
+        match=match,
+        reserved=was_reserving,
+        leave_out=[actor],
     )
     report_facts_refresh(need_ids=[match.need_id])
     return match

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,16 +19,14 @@ from marketplace.models import (
     Region,
     SavedSearchKind,
     Skill,
-    Specialist,
-    SpecialistSkill,
     UnfilledReason,
 )
 from marketplace.permissions import can_create_need_for, can_manage_need, can_view_need
 from marketplace.reports.facts import report_facts_refresh
+from marketplace.services.fit_alerts import need_fit_alert_later
 from marketplace.services.matches import matches_cancel_for_need, status_name
 from marketplace.services.saved_searches import saved_searches_check_later
 from marketplace.services.specialists import audit_value
-from notifications.services import notify
 
 NEED_FIELDS = (
     "title",
@@ -252,45 +249,9 @@ def need_publish(*, actor: User, need: Need) -> Need:
         after={"status": NeedStatus.OPEN, "published_at": now.isoformat()},
     )
     need.refresh_from_db()
-    notify(
-        kind="need_published_fit",
-        recipients=_fitting_specialist_users(need),
-        context={
-            "title": f"A new need fits you: {need.title}",
-            "need_id": need.pk,
-            "need_title": need.title,
-            "start": need.start.isoformat(),
-            "end": need.end.isoformat(),
-            "capacity_percent": need.capacity_percent,
-        },
-        link=f"/needs/{need.pk}/",
-    )
+    need_fit_alert_later(need=need)
     saved_searches_check_later(kind=SavedSearchKind.NEEDS_BOARD, item_id=need.pk)
     return need
-
-
-def _fitting_specialist_users(need: Need) -> list[User]:
-    """Users of shareable specialists who meet the need's hard profile constraints.
-
-    Capacity is left out on purpose: the notice invites a look, matching decides. Whether
-    anyone actually hears of it is each user's preference (the kind is opt-in).
-    """
-    specialists = Specialist.objects.filter(
-        shareable=True, clearance__gte=need.clearance_required, user__is_active=True
-    )
-    if not need.allow_own_agency:
-        specialists = specialists.exclude(agency_id=need.agency_id)
-    for requirement in NeedSkill.objects.filter(need=need, required=True):
-        specialists = specialists.filter(
-            Exists(
-                SpecialistSkill.objects.filter(
-                    specialist=OuterRef("pk"),
-                    skill_id=requirement.skill_id,
-                    level__gte=requirement.min_level,
-                )
-            )
-        )
-    return list(User.objects.filter(specialist__in=specialists))
 
 
 def _end_unfilled(

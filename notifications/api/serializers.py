@@ -6,6 +6,11 @@ from notifications.selectors import CONFIGURABLE_KINDS
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    """Title and body in the reader's language of this request, rendered from kind and context."""
+
+    title = serializers.CharField(source="shown_title", read_only=True)
+    body = serializers.CharField(source="shown_body", read_only=True)
+
     class Meta:
         model = Notification
         fields = ["id", "kind", "title", "body", "link", "created_at", "read_at"]

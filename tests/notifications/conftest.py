@@ -60,9 +60,21 @@ def opt_in():
 
 @dataclass
 class SMTPServerState:
-    mode: str = "ok"  # ok | 451 (temporary failure) | bounce (550 on RCPT)
+    # ok | 451 (temporary, MAIL) | bounce (550 on RCPT) | 550-mail | 552-data | 452-data
+    mode: str = "ok"
     messages: list[bytes] = field(default_factory=list)
     sessions: int = 0
+    refuse: set[str] = field(default_factory=set)  # addresses answered 550 on RCPT
+
+    def message_ids(self) -> list[str]:
+        """The Message-ID of each accepted message, in order (the server's mail log)."""
+        ids = []
+        for message in self.messages:
+            for line in message.split(b"\r\n"):
+                if line.lower().startswith(b"message-id:"):
+                    ids.append(line.split(b":", 1)[1].strip().decode())
+                    break
+        return ids
 
 
 class _SMTPHandler(socketserver.StreamRequestHandler):
@@ -78,9 +90,14 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
         while line := self.rfile.readline():
             if data is not None:
                 if line.rstrip(b"\r\n") == b".":
-                    state.messages.append(b"".join(data))
-                    data = None
-                    self.reply("250 2.0.0 queued")
+                    data, message = None, b"".join(data)
+                    if state.mode == "552-data":
+                        self.reply("552 5.3.4 message refused")
+                    elif state.mode == "452-data":
+                        self.reply("452 4.3.1 insufficient storage")
+                    else:
+                        state.messages.append(message)
+                        self.reply("250 2.0.0 queued")
                 else:
                     data.append(line)
                 continue
@@ -88,9 +105,17 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
             if command.startswith(("EHLO", "HELO")):
                 self.reply("250 localhost")
             elif command.startswith("MAIL"):
-                self.reply("451 4.3.0 try again later" if state.mode == "451" else "250 OK")
+                self.reply(
+                    "451 4.3.0 try again later"
+                    if state.mode == "451"
+                    else "550 5.7.1 sender refused"
+                    if state.mode == "550-mail"
+                    else "250 OK"
+                )
             elif command.startswith("RCPT"):
-                self.reply("550 5.1.1 no such mailbox" if state.mode == "bounce" else "250 OK")
+                address = command.partition(":")[2].strip(" <>").lower()
+                bounced = state.mode == "bounce" or address in state.refuse
+                self.reply("550 5.1.1 no such mailbox" if bounced else "250 OK")
             elif command == "DATA":
                 data = []
                 self.reply("354 end with .")
@@ -141,8 +166,8 @@ class WebhookReceiver:
         return json.loads(self.requests[index][1])
 
 
-@pytest.fixture
-def webhook_receiver() -> Iterator[WebhookReceiver]:
+@contextlib.contextmanager
+def webhook_receiver_running() -> Iterator[WebhookReceiver]:
     """A real HTTP server on 127.0.0.1 that records each POST and answers `.status`."""
     receiver = WebhookReceiver(url="")
 
@@ -160,9 +185,17 @@ def webhook_receiver() -> Iterator[WebhookReceiver]:
     receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/delad-kompetens"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield receiver
-    server.shutdown()
-    server.server_close()
+    try:
+        yield receiver
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[WebhookReceiver]:
+    with webhook_receiver_running() as receiver:
+        yield receiver
 
 
 # Broker ---------------------------------------------------------------------------------------

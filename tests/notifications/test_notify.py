@@ -1,5 +1,6 @@
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from notifications.models import (
     Channel,
@@ -59,15 +60,33 @@ def test_each_delivery_has_its_own_idempotency_key():
     assert len(keys) == 6 and len(set(keys)) == 6
 
 
-def test_title_and_body_are_in_the_recipients_language():
-    swede = factories.UserFactory(language="sv")
-    english = factories.UserFactory(language="en")
+def test_a_notification_stores_kind_and_context_not_text():
+    [notification] = _notify([factories.UserFactory(language="sv")])
 
-    by_user = {n.recipient_id: n for n in _notify([swede, english])}
+    notification.refresh_from_db()
+    assert (notification.title, notification.body) == ("", "")
+    assert notification.context["need_title"] == "Molnarkitekt"
 
-    assert by_user[swede.pk].title == "Matchning godkänd: Anna Svensson till Molnarkitekt"
-    assert by_user[english.pk].title == "Match approved: Anna Svensson for Molnarkitekt"
-    assert "2027-01-11" in by_user[english.pk].body
+
+def test_the_same_notification_reads_in_each_language_it_is_shown_in():
+    [notification] = _notify([factories.UserFactory(language="sv")])
+
+    swedish_title, _ = notification.text_in("sv")
+    english_title, english_body = notification.text_in("en")
+
+    assert swedish_title == "Matchning godkänd: Anna Svensson till Molnarkitekt"
+    assert english_title == "Match approved: Anna Svensson for Molnarkitekt"
+    assert "2027-01-11" in english_body
+    with translation.override("en"):
+        assert notification.shown_title == english_title
+
+
+def test_a_row_written_with_text_before_kind_and_context_storage_keeps_its_text():
+    [notification] = _notify([factories.UserFactory()])
+    Notification.objects.filter(pk=notification.pk).update(title="Gammal titel", body="Text")
+    notification.refresh_from_db()
+
+    assert notification.text_in("en") == ("Gammal titel", "Text")
 
 
 def test_unknown_kind_falls_back_to_the_callers_title():
@@ -75,7 +94,7 @@ def test_unknown_kind_falls_back_to_the_callers_title():
 
     [notification] = _notify([user], kind="something_new")
 
-    assert notification.title == "Approved: Molnarkitekt"
+    assert notification.shown_title == "Approved: Molnarkitekt"
 
 
 def test_need_published_fit_is_opt_in():

@@ -131,7 +131,7 @@ def test_cancelling_a_need_cancels_its_active_matches(world):
     assert AuditEvent.objects.filter(action="match.cancel", actor=world.manager_a).count() == 2
 
 
-def test_cancelling_a_need_tells_the_specialists_and_reserving_ones_managers(world):
+def test_cancelling_a_need_tells_the_specialists_reserving_ones_managers_and_approver(world):
     world.match(MatchStatus.PROPOSED)
     world.match(MatchStatus.APPROVED, specialist=world.other_specialist)
 
@@ -144,4 +144,5 @@ def test_cancelling_a_need_tells_the_specialists_and_reserving_ones_managers(wor
         world.specialist.user.pk,
         world.other_specialist.user.pk,
         world.manager_b.pk,
+        world.coordinator.pk,  # who approved the reserving match
     }

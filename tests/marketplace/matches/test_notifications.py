@@ -56,12 +56,21 @@ def test_rejection_tells_the_nominating_manager(world):
     assert Notification.objects.count() == 1
 
 
-def test_single_consent_tells_nobody(world):
+def test_specialists_consent_tells_her_home_manager_who_must_still_release(world):
     match = world.match(MatchStatus.APPROVED)
 
     match_accept(actor=world.specialist.user, match=match)
 
-    assert not Notification.objects.exists()
+    assert _recipients("match_consented") == {world.manager_b.pk}
+    assert Notification.objects.count() == 1
+
+
+def test_release_tells_the_specialist_who_must_still_consent(world):
+    match = world.match(MatchStatus.APPROVED)
+
+    match_accept(actor=world.manager_b, match=match)
+
+    assert _recipients("match_consented") == {world.specialist.user.pk}
 
 
 def test_acceptance_tells_both_agencies_managers_and_the_approving_coordinator(world):
@@ -71,11 +80,11 @@ def test_acceptance_tells_both_agencies_managers_and_the_approving_coordinator(w
     match_accept(actor=world.manager_b, match=match)
 
     assert _recipients("match_accepted") == {
+        world.specialist.user.pk,
         world.manager_a.pk,
         world.manager_b.pk,
         world.coordinator.pk,
     }
-    assert Notification.objects.count() == 3
 
 
 def test_filling_a_need_tells_the_other_candidates_they_were_not_selected(world):
