@@ -184,7 +184,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "marketplace.api.ordering.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "marketplace.api.errors.exception_handler",
@@ -460,3 +460,15 @@ SAML_CSP_HANDLER = ""
 LOGGING.setdefault("loggers", {}).update(
     {name: {"level": "WARNING"} for name in ("xmlschema", "saml2", "djangosaml2")}
 )
+
+# Faults and abuse (issue 24). JSON bodies parsed with a depth limit (marketplace/api/parsers.py).
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "marketplace.api.parsers.JSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+
+# Token login throttling (accounts/throttling.py LoginThrottle): per email and address, and
+# past the per-email rate from all addresses, every address slowed for that email.
+LOGIN_THROTTLE_ACCOUNT_RATE = env.str("LOGIN_THROTTLE_ACCOUNT_RATE", default="30/minute")
+LOGIN_THROTTLE_SLOWED_RATE = env.str("LOGIN_THROTTLE_SLOWED_RATE", default="2/minute")

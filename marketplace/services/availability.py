@@ -12,6 +12,7 @@ from django.db import transaction
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accounts.models import User
 from marketplace.audit import audit_record
+from marketplace.input_limits import date_range_errors
 from marketplace.matching import capacity
 from marketplace.models import (
     Availability,
@@ -42,6 +43,7 @@ def _validate_window(
     errors: dict[str, list[str]] = {}
     if end < start:
         errors["end"] = ["The end date may not be before the start date."]
+    errors.update(date_range_errors(start=start, end=end))
     if not 1 <= percent <= 100:
         errors["capacity_percent"] = ["Must be between 1 and 100."]
     if errors:
