@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from accounts import services
 from accounts.models import Agency, User
 
 
@@ -22,6 +23,13 @@ class UserAdmin(DjangoUserAdmin):
         ("Profile", {"fields": ["name", "role", "agency", "language"]}),
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
     ]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        changed = sorted(services.ACCESS_FIELDS & set(form.changed_data))
+        if change and changed:
+            services.user_access_revoke(actor=request.user, user=obj, changed=changed)
+
     add_fieldsets = [
         (
             None,
