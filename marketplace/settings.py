@@ -122,13 +122,27 @@ STORAGES = {
 REDIS_URL = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
+    # The default cache is read around while Redis is down (marketplace/redis_cache.py);
+    # sessions use a strict one, so a logout never leaves a copy behind.
+    _REDIS_TIMEOUTS = {
+        "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=1.0),
+        "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2.0),
+    }
     CACHES = {
         "default": {
+            "BACKEND": "marketplace.redis_cache.DegradingRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "dk",
+            "OPTIONS": _REDIS_TIMEOUTS,
+        },
+        "sessions": {
             "BACKEND": "marketplace.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "dk",
-        }
+            "OPTIONS": _REDIS_TIMEOUTS,
+        },
     }
+    SESSION_CACHE_ALIAS = "sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Fragments of the page frame that are the same for everyone with a role (the menu, the
@@ -235,7 +249,7 @@ LOGGING = {
 
 HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=2.0)
 
-# Token login attempts per account (accounts.api.views.LoginThrottle).
+# Token login attempts per email and address (accounts.throttling.LoginThrottle).
 LOGIN_THROTTLE_RATE = env.str("LOGIN_THROTTLE_RATE", default="10/minute")
 
 # Web pages (marketplace/web): login by email at /login/, htmx for partial updates.
