@@ -486,3 +486,9 @@ REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
 # past the per-email rate from all addresses, every address slowed for that email.
 LOGIN_THROTTLE_ACCOUNT_RATE = env.str("LOGIN_THROTTLE_ACCOUNT_RATE", default="30/minute")
 LOGIN_THROTTLE_SLOWED_RATE = env.str("LOGIN_THROTTLE_SLOWED_RATE", default="2/minute")
+
+# Signed-in pages and API answers are never kept by caches (marketplace/security.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("accounts.mfa.LazyOTPMiddleware") + 1,
+    "marketplace.security.PrivateResponseMiddleware",
+)

@@ -1,7 +1,7 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.i18n import set_language
 
+from accounts import views as account_views
 from marketplace.web.views import (
     calendar,
     matches,
@@ -17,7 +17,7 @@ app_name = "web"
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
     path("login/", pages.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", account_views.LogoutView.as_view(), name="logout"),
     path("language/", set_language, name="set_language"),
     path("tillganglighet/", pages.accessibility, name="accessibility"),
     path("needs/", needs.need_list_view, name="need_list"),
