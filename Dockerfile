@@ -13,7 +13,7 @@ COPY accounts ./accounts
 COPY marketplace ./marketplace
 COPY notifications ./notifications
 COPY locale ./locale
-COPY manage.py ./
+COPY manage.py gunicorn.conf.py ./
 RUN pip install . \
     && DEBUG=false SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 

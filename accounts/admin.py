@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services
 from accounts.models import Agency, User
 from accounts.webhooks import webhook_secret_new, webhook_url_check
 
@@ -79,6 +80,13 @@ class UserAdmin(DjangoUserAdmin):
         ("Profile", {"fields": ["name", "role", "agency", "language"]}),
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
     ]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        changed = sorted(services.ACCESS_FIELDS & set(form.changed_data))
+        if change and changed:
+            services.user_access_revoke(actor=request.user, user=obj, changed=changed)
+
     add_fieldsets = [
         (
             None,

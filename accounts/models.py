@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_org_number
@@ -110,6 +111,26 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+    def get_session_auth_hash(self) -> str:
+        """What a web session was opened for: the password and the user's access.
+
+        A changed role, agency or active state (like a changed password) no longer matches
+        the hash every open session carries, so Django ends those sessions at their next
+        request; the new role's rules, a second factor among them, apply at the new login.
+        """
+        return self._access_hash(settings.SECRET_KEY)
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._access_hash(secret)
+
+    def _access_hash(self, secret: str) -> str:
+        access = f"{self.password}|{self.role}|{self.agency_id}|{self.is_active}"
+        access += f"|{self.is_superuser}"
+        return salted_hmac(
+            "accounts.User.session_auth_hash", access, secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     @property
     def reading_language(self) -> str:

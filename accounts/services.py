@@ -194,7 +194,7 @@ def user_invite(
     )
     logger.info("user %s invited by %s as %s", user.pk, actor.pk, role)
     if password is None:
-        transaction.on_commit(lambda: _send_invitation(user, actor))
+        transaction.on_commit(lambda: _send_invitation(user, actor), robust=True)
     return user
 
 
@@ -241,6 +241,9 @@ def user_update(*, actor: User, user: User, data: Mapping[str, Any]) -> User:
         user.set_password(password)
         Token.objects.filter(user=user).delete()
     user.save()
+    access_changed = sorted(ACCESS_FIELDS & changes.keys())
+    if access_changed:
+        user_access_revoke(actor=actor, user=user, changed=access_changed)
     snapshot_after = _audit_snapshot(user)
     changed = [name for name in snapshot_after if snapshot_after[name] != snapshot_before[name]]
     before = {name: snapshot_before[name] for name in changed}
@@ -254,6 +257,28 @@ def user_update(*, actor: User, user: User, data: Mapping[str, Any]) -> User:
         )
     logger.info("user %s changed by %s: %s", user.pk, actor.pk, sorted(data))
     return user
+
+
+# A change to any of these ends the user's API token and web sessions: what they were
+# allowed to do (and whether a second factor guards it) was decided at their login.
+ACCESS_FIELDS = frozenset({"role", "agency", "is_active", "is_superuser"})
+
+
+@transaction.atomic
+def user_access_revoke(*, actor: User | None, user: User, changed: list[str]) -> None:
+    """End `user`'s API token and web sessions after a change to their access, audited.
+
+    Sessions end through their auth hash (`User.get_session_auth_hash` covers role, agency
+    and active state), wherever the change was made; the token is deleted here.
+    """
+    tokens, _ = Token.objects.filter(user=user).delete()
+    audit_hooks.record(
+        actor=actor,
+        action="user.access_revoke",
+        target=user,
+        after={"changed": changed, "tokens_revoked": tokens, "sessions_ended": True},
+    )
+    logger.info("access of user %s revoked after a change to %s", user.pk, changed)
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
@@ -132,3 +133,13 @@ def security(request: HttpRequest) -> HttpResponse:
         "accounts/security.html",
         {"mfa_enabled": mfa.mfa_enabled(user), "mfa_required": mfa.mfa_required(user)},
     )
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout; with `revoke_token` ticked it ends the user's API token too (a
+    shared computer, a script that should stop), audited like `POST auth/token/revoke/`."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and request.POST.get("revoke_token"):
+            services.auth_token_revoke(actor=request.user, user=request.user)
+        return super().post(request, *args, **kwargs)

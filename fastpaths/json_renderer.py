@@ -38,8 +38,20 @@ class JSONRenderer(renderers.JSONRenderer):
         options = _OPTIONS
         if self.get_indent(accepted_media_type, renderer_context or {}) is not None:
             options |= orjson.OPT_INDENT_2  # orjson indents by two, whatever was asked
-        text = orjson.dumps(data, default=_DRF_DEFAULT, option=options)
+        try:
+            text = orjson.dumps(data, default=_DRF_DEFAULT, option=options)
+        except orjson.JSONEncodeError:
+            # Text that is not Unicode (a lone surrogate echoed from the input): DRF's
+            # writer escapes it as ASCII, so the answer can always be written.
+            return self._ascii(data, accepted_media_type, renderer_context)
         for separator, escaped in _LINE_SEPARATORS:
             if separator in text:
                 text = text.replace(separator, escaped)
         return text
+
+    def _ascii(
+        self, data: Any, accepted_media_type: str | None, renderer_context: dict | None
+    ) -> bytes:
+        ascii_renderer = renderers.JSONRenderer()
+        ascii_renderer.ensure_ascii = True
+        return ascii_renderer.render(data, accepted_media_type, renderer_context)

@@ -11,14 +11,17 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import reduce
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import F, Field, Model, OrderBy, Q, QuerySet
+from django.db.models import DateTimeField, F, Field, Model, OrderBy, Q, QuerySet
+from django.utils import timezone
 
 FORWARD, BACKWARD = "n", "p"
 
@@ -175,6 +178,16 @@ def encode_cursor(direction: str, values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _same_shape(value: Any, field: Field) -> bool:
+    """Whether a decoded value is what this key's cursors hold: a timestamp with its time
+    zone (a naive one would be read in each worker's own zone), a finite number."""
+    if isinstance(field, DateTimeField):
+        return value is None or (isinstance(value, datetime) and timezone.is_aware(value))
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return True
+
+
 def decode_cursor(cursor: str, keys: Sequence[OrderKey]) -> tuple[str, list[Any]]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
@@ -191,10 +204,14 @@ def decode_cursor(cursor: str, keys: Sequence[OrderKey]) -> tuple[str, list[Any]
             raise InvalidCursor("Invalid cursor.")
         if value is not None and not isinstance(value, str | int | float | bool):
             raise InvalidCursor("Invalid cursor.")
+        if isinstance(value, str) and "\x00" in value:  # PostgreSQL refuses NUL in text
+            raise InvalidCursor("Invalid cursor.")
         try:
             values.append(None if value is None else key.field.to_python(value))
         except (ValidationError, TypeError, ValueError, OverflowError) as error:
             raise InvalidCursor("Invalid cursor.") from error
+        if not _same_shape(values[-1], key.field):
+            raise InvalidCursor("Invalid cursor.")
         if values[-1] is not None and isinstance(values[-1], int) and abs(values[-1]) >= 2**63:
             raise InvalidCursor("Invalid cursor.")
     return direction, values

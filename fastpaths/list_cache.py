@@ -59,7 +59,7 @@ def list_cache_invalidate(*, namespace: str) -> None:
         cache.set(_version_key(namespace), uuid.uuid4().hex, timeout=None)
 
     bump()
-    transaction.on_commit(bump)
+    transaction.on_commit(bump, robust=True)
 
 
 def invalidate_on_change(model: type[models.Model], *, namespace: str) -> None:

@@ -46,7 +46,12 @@ class SessionStore(CachedDBStore):
             self._cache.set(self.cache_key, self._session, self.get_expiry_age())
         except Exception:
             # An older copy must not be read instead of what was just saved.
-            self._cache.delete(self.cache_key)
+            try:
+                self._cache.delete(self.cache_key)
+            except Exception:
+                # Unreachable for writes is unreachable for reads: the row is read while
+                # it lasts, and the copy expires with the session it copied.
+                logger.warning("Could not drop the cached session; the cache is unreachable.")
             logger.warning("Could not cache session; it is read from the database.")
 
     def delete(self, session_key: str | None = None) -> None:
@@ -56,3 +61,22 @@ class SessionStore(CachedDBStore):
             session_key = self.session_key
         self._cache.delete(self.cache_key_prefix + session_key)  # first: see the docstring
         super(CachedDBStore, self).delete(session_key)
+
+    def cycle_key(self) -> None:
+        """A new key at login, as Django's, that still logs in while the cache is down.
+
+        The old key's row is deleted; its cached copy too, or left to expire while the
+        cache cannot be reached. That copy holds the session from before the login (an
+        anonymous one, or a login still held at its second factor), so a copy coming back
+        with the cache grants nothing the new session does not.
+        """
+        data = self._session
+        key = self.session_key
+        self.create()
+        self._session_cache = data
+        if key:
+            try:
+                self._cache.delete(self.cache_key_prefix + key)
+            except Exception:
+                logger.warning("Could not drop the session cached before login; it expires.")
+            super(CachedDBStore, self).delete(key)

@@ -1,5 +1,8 @@
 """A database that is down answers 503 ("try again shortly"), never a 500 or a stack trace.
 
+So does the rare request that needs Redis itself and finds it down (ending a session must
+reach the cache, see accounts/sessions.py); everything else reads around it.
+
 When PostgreSQL refuses connections or drops one mid-request, the request's transaction
 never commits, so nothing is half-written; the caller is told the service is briefly
 unavailable and may retry. The API gets JSON, the web a plain page that renders without
@@ -10,6 +13,8 @@ import logging
 import sys
 from collections.abc import Callable
 
+import kombu.exceptions
+import redis.exceptions
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -34,8 +39,17 @@ def database_unavailable_response(request: HttpRequest) -> HttpResponse:
     return response
 
 
+UNAVAILABLE = (
+    OperationalError,
+    InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    kombu.exceptions.OperationalError,
+)
+
+
 def _is_database_down(exception: BaseException | None) -> bool:
-    return isinstance(exception, OperationalError | InterfaceError)
+    return isinstance(exception, UNAVAILABLE)
 
 
 def _remember_database_error(sender: object, request: HttpRequest | None = None, **kwargs) -> None:
@@ -63,12 +77,12 @@ class DatabaseUnavailableMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if response.status_code == 500 and getattr(request, "database_unavailable", False):
-            logger.error("Database unavailable during %s %s", request.method, request.path)
+            logger.error("Database or cache unavailable during %s %s", request.method, request.path)
             return database_unavailable_response(request)
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if _is_database_down(exception):
-            logger.error("Database unavailable during %s %s", request.method, request.path)
+            logger.error("Database or cache unavailable during %s %s", request.method, request.path)
             return database_unavailable_response(request)
         return None

@@ -9,6 +9,7 @@ allows exactly those blocks by their SHA-256 hash.
 import base64
 import hashlib
 import re
+from collections.abc import Callable
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.http import HttpRequest
@@ -50,3 +51,27 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
                 update[directive] = [*update.get(directive, []), *sources]
             parts.update = update
         return parts
+
+
+# API answers anyone may read and any cache may keep: the schema and its browsable docs.
+PUBLIC_API_PREFIXES = ("/api/v1/schema/", "/api/v1/docs/")
+
+
+class PrivateResponseMiddleware:
+    """`Cache-Control: private, no-store` on every page a signed-in person is shown and on
+    every API answer but the schema, so no shared proxy and no browser history keeps
+    personal data (a specialist's phone, a draft need) after the session ends. A view that
+    decides its own caching (a calendar feed that revalidates) keeps its header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        user = getattr(request, "user", None)
+        api = request.path.startswith("/api/") and not request.path.startswith(PUBLIC_API_PREFIXES)
+        if api or (user is not None and user.is_authenticated):
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -127,13 +127,27 @@ STORAGES = {
 REDIS_URL = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
+    # The default cache is read around while Redis is down (fastpaths/redis_cache.py);
+    # sessions use a strict one, so a logout never leaves a copy behind.
+    _REDIS_TIMEOUTS = {
+        "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=1.0),
+        "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2.0),
+    }
     CACHES = {
         "default": {
+            "BACKEND": "fastpaths.redis_cache.DegradingRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "dk",
+            "OPTIONS": _REDIS_TIMEOUTS,
+        },
+        "sessions": {
             "BACKEND": "fastpaths.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "dk",
-        }
+            "OPTIONS": _REDIS_TIMEOUTS,
+        },
     }
+    SESSION_CACHE_ALIAS = "sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Fragments of the page frame that are the same for everyone with a role (the menu, the
@@ -189,7 +203,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "marketplace.api.ordering.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "marketplace.api.errors.exception_handler",
@@ -240,7 +254,7 @@ LOGGING = {
 
 HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=2.0)
 
-# Token login attempts per account (accounts.api.views.LoginThrottle).
+# Token login attempts per email and address (accounts.throttling.LoginThrottle).
 LOGIN_THROTTLE_RATE = env.str("LOGIN_THROTTLE_RATE", default="10/minute")
 
 # Web pages (marketplace/web): login by email at /login/, htmx for partial updates.
@@ -470,4 +484,22 @@ SAML_CSP_HANDLER = ""
 # pysaml2 and xmlschema log every schema and message they load at INFO.
 LOGGING.setdefault("loggers", {}).update(
     {name: {"level": "WARNING"} for name in ("xmlschema", "saml2", "djangosaml2")}
+)
+
+# Faults and abuse (issue 24). JSON bodies parsed with a depth limit (marketplace/api/parsers.py).
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "marketplace.api.parsers.JSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+
+# Token login throttling (accounts/throttling.py LoginThrottle): per email and address, and
+# past the per-email rate from all addresses, every address slowed for that email.
+LOGIN_THROTTLE_ACCOUNT_RATE = env.str("LOGIN_THROTTLE_ACCOUNT_RATE", default="30/minute")
+LOGIN_THROTTLE_SLOWED_RATE = env.str("LOGIN_THROTTLE_SLOWED_RATE", default="2/minute")
+
+# Signed-in pages and API answers are never kept by caches (marketplace/security.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("accounts.mfa.LazyOTPMiddleware") + 1,
+    "marketplace.security.PrivateResponseMiddleware",
 )

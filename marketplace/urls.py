@@ -12,3 +12,6 @@ urlpatterns = [
     path("", include("marketplace.web.urls_reports")),
     path("", include("marketplace.web.urls")),
 ]
+
+# A 400 Django answers itself (a body over the size limit) is JSON under /api/.
+handler400 = "marketplace.api.errors.bad_request"

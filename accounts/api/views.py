@@ -4,14 +4,12 @@ Who may do what is decided in accounts.permissions and enforced by the selectors
 services these views call; the views only parse, call and render.
 """
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
@@ -26,7 +24,7 @@ from accounts.api.serializers import (
 from accounts.errors import Forbidden
 from accounts.models import User
 from accounts.permissions import can_invite_users
-from accounts.throttling import AnonThrottle
+from accounts.throttling import AnonThrottle, LoginThrottle
 
 ERROR = inline_serializer("AccountsError", fields={"detail": serializers.CharField()})
 FIELD_ERRORS = OpenApiResponse(
@@ -38,21 +36,6 @@ NOT_FOUND = OpenApiResponse(ERROR, description="Missing or not visible to the ca
 THROTTLED = OpenApiResponse(
     ERROR, description="Too many requests; `Retry-After` says how many seconds to wait."
 )
-
-
-class LoginThrottle(SimpleRateThrottle):
-    """Slows password guessing against one account, whatever address it comes from."""
-
-    scope = "login"
-
-    def get_rate(self) -> str:
-        return settings.LOGIN_THROTTLE_RATE
-
-    def get_cache_key(self, request: Request, view: APIView) -> str | None:
-        email = str(request.data.get("email", "")).strip().lower() if request.data else ""
-        if not email:
-            return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-        return self.cache_format % {"scope": self.scope, "ident": email}
 
 
 class TokenObtainView(APIView):

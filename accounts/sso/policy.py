@@ -233,6 +233,9 @@ def _user_for(*, provider: IdentityProvider, identity: SsoIdentity, language: st
             )
             user.role = mapped
             user.save(update_fields=["role"])
+            from accounts.services import user_access_revoke  # services import this module
+
+            user_access_revoke(actor=user, user=user, changed=["role"])
     audit_hooks.record(
         actor=user, action="user.sso_login", target=user, after=_provider_audit(provider, identity)
     )

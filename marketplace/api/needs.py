@@ -18,6 +18,7 @@ from marketplace.api.filters import NeedFilter
 from marketplace.api.middleware import MAX_ID
 from marketplace.api.pagination import BAD_CURSOR
 from marketplace.api.representation import iso_date, iso_datetime
+from marketplace.input_limits import DESCRIPTION_MAX_LENGTH, LANGUAGES_MAX_ITEMS, SKILLS_MAX_ITEMS
 from marketplace.models import Clearance, Need, Region
 from marketplace.permissions import can_manage_need
 from marketplace.selectors.needs import (
@@ -140,14 +141,16 @@ def _need_row(need: Need) -> dict:
 
 class NeedUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(allow_blank=True)
-    skills = NeedSkillSerializer(many=True)
+    description = serializers.CharField(allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH)
+    skills = NeedSkillSerializer(many=True, max_length=SKILLS_MAX_ITEMS)
     start = serializers.DateField()
     end = serializers.DateField()
     capacity_percent = serializers.IntegerField(min_value=1, max_value=100)
     headcount = serializers.IntegerField(min_value=1, max_value=100)
     clearance_required = serializers.ChoiceField(choices=Clearance.choices)
-    languages = serializers.ListField(child=serializers.CharField(max_length=10))
+    languages = serializers.ListField(
+        child=serializers.CharField(max_length=10), max_length=LANGUAGES_MAX_ITEMS
+    )
     region = serializers.ChoiceField(choices=Region.choices, allow_blank=True)
     remote_ok = serializers.BooleanField()
     allow_own_agency = serializers.BooleanField()

@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.input_limits import CRITERIA_MAX_ITEMS, CRITERION_MAX_LENGTH
 from marketplace.models import SavedSearch, SavedSearchKind
 from marketplace.selectors.saved_searches import saved_search_list, saved_search_page
 from marketplace.services.saved_searches import (
@@ -25,7 +26,9 @@ class SavedSearchSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=SavedSearchKind.choices)
     name = serializers.CharField(max_length=NAME_MAX_LENGTH)
     criteria = serializers.DictField(
-        child=serializers.CharField(allow_blank=True), required=False, help_text=CRITERIA_HELP
+        child=serializers.CharField(allow_blank=True, max_length=CRITERION_MAX_LENGTH),
+        required=False,
+        help_text=CRITERIA_HELP,
     )
     page = serializers.SerializerMethodField(help_text="The web page of the search's results.")
 
@@ -36,6 +39,13 @@ class SavedSearchSerializer(serializers.ModelSerializer):
 
     def get_page(self, search: SavedSearch) -> str:
         return saved_search_page(search)
+
+    def validate_criteria(self, criteria: dict[str, str]) -> dict[str, str]:
+        if len(criteria) > CRITERIA_MAX_ITEMS:
+            raise serializers.ValidationError(f"At most {CRITERIA_MAX_ITEMS} parameters.")
+        if any(len(name) > CRITERION_MAX_LENGTH for name in criteria):
+            raise serializers.ValidationError("A parameter name this long is not a filter.")
+        return criteria
 
 
 class SavedSearchListCreateView(generics.ListCreateAPIView):

@@ -14,6 +14,12 @@ from marketplace.api.filters import SpecialistFilter
 from marketplace.api.middleware import MAX_ID
 from marketplace.api.pagination import BAD_CURSOR
 from marketplace.api.representation import iso_date
+from marketplace.input_limits import (
+    LANGUAGES_MAX_ITEMS,
+    SKILLS_MAX_ITEMS,
+    SUMMARY_MAX_LENGTH,
+    validate_date_in_range,
+)
 from marketplace.models import Clearance, Region, Specialist
 from marketplace.permissions import can_create_specialists, can_edit_specialist_profile
 from marketplace.selectors.specialists import specialist_get, specialist_list_with_json
@@ -132,16 +138,18 @@ def _specialist_row(specialist: Specialist) -> dict:
 
 class SpecialistUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    summary = serializers.CharField(allow_blank=True)
+    summary = serializers.CharField(allow_blank=True, max_length=SUMMARY_MAX_LENGTH)
     phone = serializers.CharField(max_length=40, allow_blank=True)
-    languages = serializers.ListField(child=serializers.CharField(max_length=10))
+    languages = serializers.ListField(
+        child=serializers.CharField(max_length=10), max_length=LANGUAGES_MAX_ITEMS
+    )
     region = serializers.ChoiceField(choices=Region.choices, allow_blank=True)
     remote_ok = serializers.BooleanField()
     shareable = serializers.BooleanField()
     max_share_percent = serializers.IntegerField(min_value=1, max_value=100)
     clearance = serializers.ChoiceField(choices=Clearance.choices)
-    clearance_expires = serializers.DateField(allow_null=True)
-    skills = SkillLevelSerializer(many=True)
+    clearance_expires = serializers.DateField(allow_null=True, validators=[validate_date_in_range])
+    skills = SkillLevelSerializer(many=True, max_length=SKILLS_MAX_ITEMS)
 
 
 class SpecialistCreateSerializer(SpecialistUpdateSerializer):

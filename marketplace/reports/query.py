@@ -9,15 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
+from marketplace.input_limits import FIRST_DAY, LAST_DAY
 from marketplace.models import Skill
 from marketplace.reports.csv_export import TABLES
 from marketplace.selectors.reports import ReportPeriod
 
 # Long enough for a multi-year comparison, short enough that one request stays cheap.
 MAX_PERIOD_DAYS = 366 * 10
-# Dates a report can be about: the product's history and a lifetime of plans, nothing
-# that makes date arithmetic overflow (9999-12-31 + 1 day).
-FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
 def _bounded(value: dt.date | None) -> dt.date | None:

@@ -10,6 +10,7 @@ from django_filters.fields import IsoDateTimeField
 
 from accounts.errors import Forbidden
 from accounts.models import User
+from marketplace.input_limits import validate_date_in_range
 from marketplace.models import AuditEvent
 from marketplace.permissions import audit_event_visibility, can_read_audit_trail
 from marketplace.selectors.filtering import IdFilter, ListFilterSet
@@ -40,11 +41,15 @@ class AuditEventFilter(ListFilterSet):
     """Query filters of the audit trail."""
 
     actor = IdFilter(field_name="actor_id")
-    action = django_filters.CharFilter()
-    object_type = django_filters.CharFilter()
-    object_id = django_filters.CharFilter()
-    created_after = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    action = django_filters.CharFilter(max_length=100)
+    object_type = django_filters.CharFilter(max_length=100)
+    object_id = django_filters.CharFilter(max_length=100)
+    created_after = UtcIsoDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", validators=[validate_date_in_range]
+    )
+    created_before = UtcIsoDateTimeFilter(
+        field_name="created_at", lookup_expr="lt", validators=[validate_date_in_range]
+    )
 
     class Meta:
         model = AuditEvent

@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Lower, Now, StrIndex, TruncDate
 from django.db.models.lookups import GreaterThan
 
+from marketplace.input_limits import validate_date_in_range
 from marketplace.models import (
     Availability,
     Clearance,
@@ -63,8 +64,12 @@ class SpecialistFilter(ListFilterSet):
         max_value=5,
     )
     agency = IdFilter(field_name="agency_id")
-    available_from = django_filters.DateFilter(method="filter_noop")
-    available_to = django_filters.DateFilter(method="filter_noop")
+    available_from = django_filters.DateFilter(
+        method="filter_noop", validators=[validate_date_in_range]
+    )
+    available_to = django_filters.DateFilter(
+        method="filter_noop", validators=[validate_date_in_range]
+    )
     min_capacity = django_filters.NumberFilter(
         method="filter_noop", min_value=1, max_value=100, label="Capacity percent over the period"
     )
@@ -133,10 +138,16 @@ class NeedFilter(ListFilterSet):
     agency = IdFilter(field_name="agency_id")
     skill = IdFilter(method="filter_skill", label="Asks for this skill (id)")
     period_from = django_filters.DateFilter(
-        field_name="end", lookup_expr="gte", label="Runs on or after this day"
+        field_name="end",
+        lookup_expr="gte",
+        label="Runs on or after this day",
+        validators=[validate_date_in_range],
     )
     period_to = django_filters.DateFilter(
-        field_name="start", lookup_expr="lte", label="Runs on or before this day"
+        field_name="start",
+        lookup_expr="lte",
+        label="Runs on or before this day",
+        validators=[validate_date_in_range],
     )
     q = django_filters.CharFilter(
         method="filter_text", max_length=TEXT_MAX_LENGTH, label="Text in the title or description"

@@ -46,11 +46,18 @@ _lock = threading.Lock()
 _warm: tuple[tuple[int, date], SpecialistIndex] | None = None
 
 
+# While the cache cannot be reached nobody can announce a change: the index is then read
+# as if it changed every few seconds, so a process serves what it loaded at most this old.
+UNREACHABLE_REBUILD_SECONDS = 5
+
+
 def current_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
         version = cache.get(VERSION_KEY)
+    if version is None:  # the cache is unreachable (fastpaths/redis_cache.py)
+        return -int(time.monotonic() // UNREACHABLE_REBUILD_SECONDS)
     return int(version)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accounts.models import User
 from marketplace.audit import audit_record
+from marketplace.input_limits import date_range_errors
 from marketplace.matching import capacity
 from marketplace.models import (
     Availability,
@@ -45,6 +46,7 @@ def _validate_window(
     errors: dict[str, list[str]] = {}
     if end < start:
         errors["end"] = [_("The end date may not be before the start date.")]
+    errors.update(date_range_errors(start=start, end=end))
     if not 1 <= percent <= 100:
         errors["capacity_percent"] = [_("Must be between 1 and 100.")]
     if errors:

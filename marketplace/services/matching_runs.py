@@ -127,7 +127,8 @@ def matching_run_start(*, actor: User) -> MatchingRun:
 
     from marketplace.tasks import matching_run_execute as task  # the task imports this module
 
-    transaction.on_commit(lambda: task.delay(run.pk))
+    # A broker that is down leaves the run queued (failed as stale later), never the reply.
+    transaction.on_commit(lambda: task.delay(run.pk), robust=True)
     return run
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accounts.models import Agency, User
 from marketplace.audit import audit_record
+from marketplace.input_limits import date_range_errors
 from marketplace.models import (
     Clearance,
     Need,
@@ -58,6 +59,7 @@ def _validate(values: Mapping[str, Any], *, check_start_not_past: bool) -> None:
     start, end = values["start"], values["end"]
     if end < start:
         errors["end"] = [_("The end date may not be before the start date.")]
+    errors.update(date_range_errors(start=start, end=end))
     if check_start_not_past and start < timezone.localdate():
         errors["start"] = [_("The start date may not be in the past.")]
     if not 1 <= int(values["capacity_percent"]) <= 100:

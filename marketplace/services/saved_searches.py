@@ -96,7 +96,7 @@ def saved_search_create(
     )
     from marketplace.tasks import saved_search_baseline as task  # the task imports this module
 
-    transaction.on_commit(lambda: task.delay(search.pk))
+    transaction.on_commit(lambda: task.delay(search.pk), robust=True)
     return search
 
 
@@ -133,7 +133,7 @@ def saved_searches_check_later(*, kind: str, item_id: int) -> None:
     """Once the caller's transaction commits, alert the searches the item now fits."""
     from marketplace.tasks import saved_searches_check as task  # the task imports this module
 
-    transaction.on_commit(lambda: task.delay(kind, item_id))
+    transaction.on_commit(lambda: task.delay(kind, item_id), robust=True)
 
 
 def saved_searches_check(*, kind: str, item_id: int) -> int:

@@ -49,7 +49,7 @@ def matching_index_invalidate(*, specialist_ids: Iterable[int] | None = None) ->
     """
     ids = None if specialist_ids is None else sorted({int(i) for i in specialist_ids})
     _bump(ids)
-    transaction.on_commit(lambda: _bump(ids))
+    transaction.on_commit(lambda: _bump(ids), robust=True)
 
 
 def _invalidate_on_change(sender, instance, **kwargs) -> None:

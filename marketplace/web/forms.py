@@ -10,6 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.errors import InvalidInput
 from accounts.models import Agency
 from accounts.sso.policy import provider_for_email
+from marketplace.input_limits import (
+    COMMENT_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    validate_date_in_range,
+)
 from marketplace.models import (
     Clearance,
     DeclineReason,
@@ -105,15 +111,27 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class BoundedDateField(forms.DateField):
+    """A date from 2000 to 2100 (marketplace.input_limits), in the browser's date picker."""
+
+    widget = DateInput
+    default_validators = [validate_date_in_range]
+
+
 def skill_choices() -> list[tuple[Any, str]]:
     return [("", _("Choose a skill")), *taxonomy.skill_choices()]
 
 
 class NeedForm(WebForm):
     title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
-    start = forms.DateField(label=_("Start"), widget=DateInput())
-    end = forms.DateField(label=_("End"), widget=DateInput())
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
+    )
+    start = BoundedDateField(label=_("Start"))
+    end = BoundedDateField(label=_("End"))
     capacity_percent = forms.IntegerField(
         label=_("Share of full time (%)"),
         min_value=1,
@@ -184,7 +202,9 @@ SpecialistSkillFormSet = forms.formset_factory(
 
 class ProfileForm(WebForm):
     title = forms.CharField(label=_("Title"), max_length=200)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea, required=False)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea, required=False, max_length=SUMMARY_MAX_LENGTH
+    )
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     languages = forms.MultipleChoiceField(
         label=_("Languages"),
@@ -197,8 +217,8 @@ class ProfileForm(WebForm):
 
 
 class AvailabilityForm(WebForm):
-    start = forms.DateField(label=_("From"), widget=DateInput())
-    end = forms.DateField(label=_("To"), widget=DateInput())
+    start = BoundedDateField(label=_("From"))
+    end = BoundedDateField(label=_("To"))
     capacity_percent = forms.IntegerField(
         label=_("Share of time to lend (%)"), min_value=1, max_value=100
     )
@@ -223,7 +243,9 @@ class DeclineForm(WebForm):
             if value != DeclineReason.NOT_SELECTED
         ],
     )
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea, required=False, max_length=COMMENT_MAX_LENGTH
+    )
 
 
 class CloseNeedForm(WebForm):
@@ -246,7 +268,9 @@ class CompleteForm(WebForm):
         empty_value=None,
         help_text=_("1 is poor, 5 is excellent."),
     )
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea, required=False, max_length=COMMENT_MAX_LENGTH
+    )
 
 
 class NeedFilterForm(WebForm):
@@ -260,8 +284,8 @@ class NeedFilterForm(WebForm):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All statuses")), *NeedStatus.choices], required=False
     )
-    period_from = forms.DateField(label=_("Period from"), widget=DateInput(), required=False)
-    period_to = forms.DateField(label=_("Period to"), widget=DateInput(), required=False)
+    period_from = BoundedDateField(label=_("Period from"), required=False)
+    period_to = BoundedDateField(label=_("Period to"), required=False)
     q = forms.CharField(
         label=_("Search text"),
         help_text=_("Found in the title or description."),
@@ -290,8 +314,8 @@ class SpecialistFilterForm(WebForm):
         empty_label=_("All agencies"),
     )
     region = forms.ChoiceField(label=_("Region"), choices=REGION_CHOICES, required=False)
-    available_from = forms.DateField(label=_("Available from"), widget=DateInput(), required=False)
-    available_to = forms.DateField(label=_("Available to"), widget=DateInput(), required=False)
+    available_from = BoundedDateField(label=_("Available from"), required=False)
+    available_to = BoundedDateField(label=_("Available to"), required=False)
     min_capacity = forms.IntegerField(
         label=_("Share of time at least (%)"),
         help_text=_("Over the whole period, in one availability window."),

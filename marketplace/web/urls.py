@@ -1,6 +1,6 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts import views as account_views
 from marketplace.web.views import (
     calendar,
     matches,
@@ -16,7 +16,7 @@ app_name = "web"
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
     path("login/", pages.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", account_views.LogoutView.as_view(), name="logout"),
     path("language/", pages.language_switch, name="set_language"),
     path("tillganglighet/", pages.accessibility, name="accessibility"),
     path("needs/", needs.need_list_view, name="need_list"),
