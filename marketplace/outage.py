@@ -1,7 +1,7 @@
 """A database that is down answers 503 ("try again shortly"), never a 500 or a stack trace.
 
 So does the rare request that needs Redis itself and finds it down (ending a session must
-reach the cache, see accounts/sessions.py); everything else reads around it.
+reach the cache, see fastpaths/sessions.py); everything else reads around it.
 
 When PostgreSQL refuses connections or drops one mid-request, the request's transaction
 never commits, so nothing is half-written; the caller is told the service is briefly

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from marketplace.input_limits import DESCRIPTION_MAX_LENGTH, LANGUAGES_MAX_ITEMS
-from marketplace.selectors.keyset import encode_cursor
+from fastpaths.keyset import encode_cursor
 from tests.security.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +120,7 @@ def test_a_lone_surrogate_as_a_preference_key_is_a_400(isolated):
 
 
 def test_an_error_message_echoing_a_lone_surrogate_is_still_written():
-    from marketplace.api.renderers import JSONRenderer
+    from fastpaths.json_renderer import JSONRenderer
 
     rendered = JSONRenderer().render({"\ud800": ["Unknown notification kind."]})
 

@@ -42,7 +42,7 @@ def redis_unreachable(settings) -> Iterator[None]:
             "OPTIONS": options,
         },
     }
-    settings.SESSION_ENGINE = "accounts.sessions"
+    settings.SESSION_ENGINE = "fastpaths.sessions"
     settings.SESSION_CACHE_ALIAS = "sessions"
     with broker_unreachable():
         yield
