@@ -13,8 +13,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from marketplace.input_limits import DESCRIPTION_MAX_LENGTH, LANGUAGES_MAX_ITEMS
 from fastpaths.keyset import encode_cursor
+from marketplace.input_limits import DESCRIPTION_MAX_LENGTH, LANGUAGES_MAX_ITEMS
 from tests.security.conftest import World
 
 pytestmark = pytest.mark.django_db
