@@ -122,8 +122,9 @@ LAGRANGIAN_PATIENCE = 5
 LAGRANGIAN_DEFLECTION = 0.7
 # Beyond this many entries the rows over every pair are not built (memory).
 LAGRANGIAN_MAX_ENTRIES = 30_000_000
-# Share of the time limit kept for the Lagrangian bound after the MIP.
-LAGRANGIAN_SHARE = 0.1
+# Share of the time limit kept for the Lagrangian bound after the MIP (when the LP did
+# not converge): building its rows over every pair takes a few seconds of it.
+LAGRANGIAN_SHARE = 0.2
 
 # A MIP call's child is killed this long after its time limit (seconds, or this share of
 # the limit when larger): HiGHS normally stops within a fraction of a second of it.
