@@ -58,6 +58,11 @@ bound or a proof, never a heuristic:
    with rc'_p < −(B − z) cannot be part of a better assignment. When the other pairs
    that could are few, the MIP over them too proves the optimum (gap 0); otherwise the
    answer comes with the proven bound and its gap.
+5. When the LP did not converge in time (scarce specialists: many pairs price out round
+   after round), its duals bound poorly. `lagrangian_bound` then prices every pair with
+   a fixed set of rows built from all pairs (each owner's elementary intervals, less
+   those a neighbour implies, with their cover rows) and lowers that bound by
+   subgradient steps from the LP's duals, in a share of the time kept from the MIP.
 
 Every pair handed in must be feasible on its own (its percent fits its specialist's free
 capacity on each of its days); the candidate generator guarantees it.
@@ -67,6 +72,10 @@ Pure NumPy and HiGHS: no Django here, so it is tested and benchmarked on its own
 
 from __future__ import annotations
 
+import os
+import pickle
+import select
+import signal
 import time
 from dataclasses import dataclass, field
 
@@ -109,10 +118,18 @@ WIDE_MIP_FACTOR = 4
 LAGRANGIAN_ITERATIONS = 300
 LAGRANGIAN_THETA = 1.0
 LAGRANGIAN_PATIENCE = 5
+# Share of the previous step's direction added to the subgradient (deflection).
+LAGRANGIAN_DEFLECTION = 0.7
 # Beyond this many entries the rows over every pair are not built (memory).
 LAGRANGIAN_MAX_ENTRIES = 30_000_000
-# Share of the time limit kept for the Lagrangian bound after the MIP.
-LAGRANGIAN_SHARE = 0.1
+# Share of the time limit kept for the Lagrangian bound after the MIP (when the LP did
+# not converge): building its rows over every pair takes a few seconds of it.
+LAGRANGIAN_SHARE = 0.2
+
+# A MIP call's child is killed this long after its time limit (seconds, or this share of
+# the limit when larger): HiGHS normally stops within a fraction of a second of it.
+SOLVER_GRACE_SECONDS = 1.0
+SOLVER_GRACE_SHARE = 0.1
 
 # Row kinds of a model; a cover row of level t has kind COVER + t − 1.
 NEED, CAPACITY, FAIRNESS, COVER = 0, 1, 2, 3
@@ -650,9 +667,58 @@ def solve_model(
 
     HiGHS 1.16 can overrun `time_limit` once it holds an incumbent (a start, or an
     objective cutoff): on the 10,000 × 100,000 benchmark's 36,703-column MIP, 3 s became
-    16-25 s, with no interrupt callback called in between; without an incumbent it
-    stopped at 3.2 s.
+    16-25 s, with no interrupt callback called in between (and 50 s became 82 s). So
+    HiGHS runs in a forked child that is killed once the limit and a grace period have
+    passed; the call then raises AssignmentError as if no solution came, and callers
+    fall back on their start.
     """
+    if not hasattr(os, "fork"):
+        return _solve_model_here(model, time_limit=time_limit, start=start, rows=rows)
+    started = time.perf_counter()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: solve, send the outcome, leave without any cleanup
+        os.close(read_end)
+        try:
+            outcome: object = _solve_model_here(
+                model, time_limit=time_limit, start=start, rows=rows
+            )
+        except AssignmentError as exc:
+            outcome = exc
+        except BaseException as exc:  # reported to the parent, whatever it is
+            outcome = AssignmentError(f"the solver failed: {exc!r}")
+        try:
+            with os.fdopen(write_end, "wb") as out:
+                out.write(pickle.dumps(outcome))
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    outcome = None
+    with os.fdopen(read_end, "rb") as pipe:
+        grace = max(SOLVER_GRACE_SECONDS, SOLVER_GRACE_SHARE * max(time_limit, 0.0))
+        ready, _w, _x = select.select([pipe], [], [], max(time_limit, 0.0) + grace)
+        if ready:
+            data = pipe.read()
+            outcome = pickle.loads(data) if data else None
+        else:
+            os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    if outcome is None:
+        raise AssignmentError("the solver overran its time limit and was stopped")
+    if isinstance(outcome, AssignmentError):
+        raise outcome
+    x, info = outcome
+    return x, {**info, "seconds": time.perf_counter() - started}
+
+
+def _solve_model_here(
+    model: AssignmentModel,
+    *,
+    time_limit: float,
+    start: np.ndarray | None,
+    rows: np.ndarray | None,
+) -> tuple[np.ndarray, dict]:
+    """`solve_model` in this process (HiGHS's own time limit only)."""
     started = time.perf_counter()
     highs = _highs(model, time_limit=time_limit, integer=True, rows=rows)
     if start is not None:
@@ -1008,8 +1074,9 @@ def lagrangian_bound(
     takes its best `headcount` pairs of positive reduced cost rc = score − λ·A. For any
     λ ≥ 0, UB(λ) = λ·b + Σ_n (best rc of n) bounds every feasible assignment. Starting
     from the model's LP duals y, subgradient steps (Polyak's, towards `lower`, a known
-    total) lower it; the least value seen is returned. Exact arithmetic on any λ, so the
-    bound is proven whatever the steps do.
+    total; deflected, θ halved when it stalls) lower it; the least value seen is
+    returned. Exact arithmetic on any λ, so the bound is proven whatever the steps do.
+    +inf (no bound) when the rows over every pair would not fit in memory.
     """
     if problem.n_pairs == 0:
         return 0.0
@@ -1025,6 +1092,7 @@ def lagrangian_bound(
     best = np.inf
     theta, stalled = LAGRANGIAN_THETA, 0
     x = np.zeros(problem.n_pairs)
+    direction = np.zeros(rows.row_kind.shape[0])
     for _round in range(iterations):
         rc = problem.pair_score - a_t @ lam
         chosen = _best_per_need_choice(problem, rc)
@@ -1040,11 +1108,13 @@ def lagrangian_bound(
         x[:] = 0.0
         x[chosen] = 1.0
         g = rows.b_upper - a @ x
-        g[(lam <= 0) & (g > 0)] = 0.0
-        norm = float(g @ g)
+        # Deflected: part of the previous direction, which damps the zigzag.
+        direction = g + LAGRANGIAN_DEFLECTION * direction
+        direction[(lam <= 0) & (direction > 0)] = 0.0
+        norm = float(direction @ direction)
         if norm <= 0:
             break
-        lam = np.maximum(lam - theta * (value - lower) / norm * g, 0.0)
+        lam = np.maximum(lam - theta * (value - lower) / norm * direction, 0.0)
     return best
 
 
@@ -1330,14 +1400,15 @@ def solve_assignment(problem: AssignmentProblem, *, time_limit: float) -> Assign
 
     seconds["until_mip"] = time.perf_counter() - begun
     # 3. The MIP over these pairs, from greedy's assignment.
-    x, info = mip(model, greedy, deadline - LAGRANGIAN_SHARE * left)
+    reserve = LAGRANGIAN_SHARE * left if lp_bound is None else 0.0
+    x, info = mip(model, greedy, deadline - reserve)
     seconds["until_proof"] = time.perf_counter() - begun
     objective = float(problem.pair_score[model.columns[x]].sum())
     bound = upper  # no assignment scores more
     lagrangian = None
-    if bound > objective + 1e-9:
-        # A bound from every pair's rows, not only the restricted model's: what the
-        # LP could not price in time (or its covers did not reach) tightens it.
+    if lp_bound is None and bound > objective + 1e-9 and time.perf_counter() < deadline:
+        # The LP did not converge in time, so its duals price pairs poorly: a bound from
+        # every pair's rows, not only the restricted model's, tightens it.
         # Started from the last LP's duals (none: from 0).
         if priced is not None:
             duals_from = priced[:2]

@@ -1,6 +1,7 @@
 """The global assignment against exhaustive enumeration on tiny day-level instances."""
 
 import itertools
+import time
 
 import numpy as np
 import pytest
@@ -8,9 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from marketplace.matching.assignment import (
+    AssignmentError,
     AssignmentProblem,
     _cluster_bound,
     _first_columns,
+    _solve_model_here,
     build_model,
     lagrangian_bound,
     reduced_costs,
@@ -321,8 +324,36 @@ def test_lagrangian_bound_is_never_below_the_day_exact_optimum(
 def test_lagrangian_bound_from_the_lp_duals_comes_close_to_the_optimum(seed: int) -> None:
     problem = _random_problem(seed, 80, 50)
     x, info = solve_model(build_model(problem), time_limit=TIME_LIMIT)
+    assert info["status"] == "optimal"
     optimum = float(problem.pair_score[x].sum())
     subset = build_model(problem, np.flatnonzero(_first_columns(problem)))
     _value, duals, _x, _seconds = solve_lp(subset, time_limit=TIME_LIMIT)
     bound = lagrangian_bound(problem, subset, duals, optimum, deadline=float("inf"))
     assert optimum - 1e-6 <= bound <= 1.05 * optimum
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_solve_model_in_its_child_process_gives_what_highs_gives_in_this_one(seed: int) -> None:
+    problem = _random_problem(seed, 60, 40)
+    model = build_model(problem)
+    start = np.isin(model.columns, greedy_assignment(problem))
+    here_x, here = _solve_model_here(model, time_limit=TIME_LIMIT, start=start, rows=None)
+    child_x, child = solve_model(model, time_limit=TIME_LIMIT, start=start)
+    assert child_x.tolist() == here_x.tolist()
+    assert (child["status"], child["dual_bound"]) == (here["status"], here["dual_bound"])
+
+
+def test_a_solver_that_overruns_its_time_limit_is_stopped(monkeypatch) -> None:
+    """HiGHS 1.16 can run far past its time limit once it holds an incumbent; the call
+    must come back soon after the limit all the same (the child is killed)."""
+    import marketplace.matching.assignment as assignment
+
+    def overrunning(*_args, **_kwargs):
+        time.sleep(60)
+
+    monkeypatch.setattr(assignment, "_solve_model_here", overrunning)
+    model = build_model(_random_problem(0, 10, 5))
+    started = time.perf_counter()
+    with pytest.raises(AssignmentError, match="overran"):
+        solve_model(model, time_limit=0.5)
+    assert time.perf_counter() - started < 0.5 + assignment.SOLVER_GRACE_SECONDS + 2.0
