@@ -90,22 +90,6 @@ def caches_on(url: str) -> dict:
 
 
 @contextlib.contextmanager
-def broker_on(url: str) -> Iterator[None]:
-    from marketplace.celery import app
-
-    saved = (app.conf.broker_url, app._pool, app.amqp._producer_pool)
-    app.conf.broker_url = url
-    app._pool = None
-    app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        if app._pool is not None:
-            app._pool.force_close_all()
-        app.conf.broker_url, app._pool, app.amqp._producer_pool = saved
-
-
-@contextlib.contextmanager
 def live_worker_on_broker() -> Iterator[None]:
     from celery.contrib.testing.worker import start_worker
 
@@ -179,3 +163,22 @@ def all_emails_sent(kind: str) -> bool:
         status=DeliveryStatus.SENT
     )
     return not pending.exists()
+
+
+def need_body(**changes: object) -> dict:
+    """A valid `POST needs/` body, with `changes`."""
+    body = {
+        "title": "Molnarkitekt till migreringen",
+        "description": "Flytt av e-tjänster till egen molnplattform.",
+        "skills": [],
+        "start": "2031-03-04",
+        "end": "2031-06-27",
+        "capacity_percent": 50,
+        "headcount": 1,
+        "clearance_required": 0,
+        "languages": ["sv"],
+        "region": "",
+        "remote_ok": True,
+        "allow_own_agency": False,
+    }
+    return {**body, **changes}

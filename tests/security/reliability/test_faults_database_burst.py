@@ -24,6 +24,7 @@ from tests.security.reliability.faults import (
     all_emails_sent,
     email_figures,
     live_worker_on_broker,
+    need_body,
     proposed_matches,
 )
 
@@ -37,23 +38,6 @@ def locmem_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.NOTIFICATIONS_SWEEP_GRACE_SECONDS = 0
     mail.outbox = []
-
-
-def _need_body(title: str, skill_id: int) -> dict:
-    return {
-        "title": title,
-        "description": "Stöd i upphandlingen av driftplattformen.",
-        "skills": [{"skill": skill_id, "min_level": 3, "required": True}],
-        "start": "2031-03-04",
-        "end": "2031-06-27",
-        "capacity_percent": 40,
-        "headcount": 1,
-        "clearance_required": 0,
-        "languages": ["sv"],
-        "region": "",
-        "remote_ok": True,
-        "allow_own_agency": False,
-    }
 
 
 def test_writes_keep_their_answers_while_connections_are_terminated(
@@ -87,7 +71,9 @@ def test_writes_keep_their_answers_while_connections_are_terminated(
             close_old_connections()
             title = f"Upphandlingsstöd {index}"
             needs[title] = client.post(
-                "/api/v1/needs/", _need_body(title, skill.pk), format="json"
+                "/api/v1/needs/",
+                need_body(title=title, skills=[{"skill": skill.pk, "min_level": 3}]),
+                format="json",
             ).status_code
             index += 1
             time.sleep(0.1)

@@ -15,11 +15,10 @@ from django.core import mail
 from marketplace.models import Match, MatchStatus
 from notifications.models import NotificationKind
 from notifications.tasks import sweep
-from tests.security.reliability.conftest import wait_for
+from tests.security.reliability.conftest import broker_on, wait_for
 from tests.security.reliability.faults import (
     OwnRedis,
     all_emails_sent,
-    broker_on,
     caches_on,
     email_figures,
     live_worker_on_broker,
