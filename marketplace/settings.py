@@ -503,3 +503,6 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("accounts.mfa.LazyOTPMiddleware") + 1,
     "marketplace.security.PrivateResponseMiddleware",
 )
+
+# An API write and the reading of its answer commit together (marketplace/outage.py).
+MIDDLEWARE.append("marketplace.outage.AtomicApiWriteMiddleware")

@@ -8,6 +8,7 @@ other agency), so the fuzzer reaches the code behind the 404s too. Each case run
 savepoint rolled back afterwards, so every case sees the same world.
 """
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -18,6 +19,7 @@ from django.db import close_old_connections, transaction
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -29,7 +31,12 @@ from tests.security.conftest import World
 
 pytestmark = pytest.mark.django_db
 
-CASES_PER_OPERATION = 25
+# The test command fuzzes 25 valid-looking cases per operation and role; `make fuzz` runs
+# 100 per operation, role and data phase, valid and invalid (FUZZ_CASES, FUZZ_MODES).
+CASES_PER_OPERATION = int(os.environ.get("FUZZ_CASES", "25"))
+GENERATION_MODES = [
+    GenerationMode(mode) for mode in os.environ.get("FUZZ_MODES", "positive").split(",")
+]
 FUZZ_ROLES = ("specialist", "manager", "coordinator", "admin")
 CHECKS = [
     not_a_server_error,
@@ -58,12 +65,15 @@ REAL_IDS = {
 }
 
 
-def _strategy(operation, world: World):
-    generated = operation.as_strategy()
+def _strategy(operation, world: World, mode: GenerationMode):
+    generated = operation.as_strategy(generation_mode=mode)
     if "{id}" not in operation.path:
         return generated
     segment = operation.path.removeprefix("/api/v1/").split("/")[0]
-    real = [operation.as_strategy(path_parameters={"id": pk}) for pk in REAL_IDS[segment](world)]
+    real = [
+        operation.as_strategy(generation_mode=mode, path_parameters={"id": pk})
+        for pk in REAL_IDS[segment](world)
+    ]
     return st.one_of(generated, *real)
 
 
@@ -107,9 +117,10 @@ def _operations():
         yield pytest.param(operation, id=_label(operation))
 
 
+@pytest.mark.parametrize("mode", GENERATION_MODES, ids=lambda mode: mode.value)
 @pytest.mark.parametrize("role", FUZZ_ROLES)
 @pytest.mark.parametrize("operation", list(_operations()))
-def test_operation_never_fails_and_matches_its_schema(isolated, wsgi_app, role, operation):
+def test_operation_never_fails_and_matches_its_schema(isolated, wsgi_app, role, operation, mode):
     headers = {"Authorization": f"Token {isolated.tokens[role]}"}
 
     @settings(
@@ -120,7 +131,7 @@ def test_operation_never_fails_and_matches_its_schema(isolated, wsgi_app, role, 
         phases=[Phase.explicit, Phase.generate, Phase.shrink],
         suppress_health_check=list(HealthCheck),
     )
-    @given(case=_strategy(operation, isolated))
+    @given(case=_strategy(operation, isolated, mode))
     def fuzz(case) -> None:
         with transaction.atomic():
             response = case.call(app=wsgi_app, headers=headers)

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from fastpaths.keyset import encode_cursor
 from marketplace.input_limits import DESCRIPTION_MAX_LENGTH, LANGUAGES_MAX_ITEMS
 from tests.security.conftest import World
+from tests.security.reliability.faults import need_body
 
 pytestmark = pytest.mark.django_db
 
@@ -132,21 +133,8 @@ def test_an_error_message_echoing_a_lone_surrogate_is_still_written():
 
 
 def _need_body(world: World, **changes) -> dict:
-    body = {
-        "title": "Molnarkitekt till migreringen",
-        "description": "Flytt av e-tjänster till egen molnplattform.",
-        "skills": [{"skill": world.skill.pk, "min_level": 3, "required": True}],
-        "start": "2031-03-04",
-        "end": "2031-06-27",
-        "capacity_percent": 50,
-        "headcount": 1,
-        "clearance_required": 0,
-        "languages": ["sv"],
-        "region": "",
-        "remote_ok": True,
-        "allow_own_agency": False,
-    }
-    return {**body, **changes}
+    skills = [{"skill": world.skill.pk, "min_level": 3, "required": True}]
+    return need_body(**{"skills": skills, **changes})
 
 
 def test_a_need_with_a_description_beyond_the_limit_is_a_field_error(isolated):

@@ -75,12 +75,12 @@ def database_refusing() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def broker_unreachable() -> Iterator[None]:
-    """Point the app's publishing side at a closed port (a real refused connection)."""
+def broker_on(url: str) -> Iterator[None]:
+    """Point the app's publishing side at another broker."""
     from marketplace.celery import app
 
     saved = (app.conf.broker_url, app._pool, app.amqp._producer_pool)
-    app.conf.broker_url = f"redis://127.0.0.1:{closed_port()}/0"
+    app.conf.broker_url = url
     app._pool = None
     app.amqp._producer_pool = None
     try:
@@ -89,3 +89,10 @@ def broker_unreachable() -> Iterator[None]:
         if app._pool is not None:
             app._pool.force_close_all()
         app.conf.broker_url, app._pool, app.amqp._producer_pool = saved
+
+
+@contextlib.contextmanager
+def broker_unreachable() -> Iterator[None]:
+    """Point the app's publishing side at a closed port (a real refused connection)."""
+    with broker_on(f"redis://127.0.0.1:{closed_port()}/0"):
+        yield
