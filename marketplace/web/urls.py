@@ -44,6 +44,7 @@ urlpatterns = [
     path("matches/<int:pk>/complete/", matches.match_complete_view, name="match_complete"),
     path("matches/<slug:group>/", matches.match_group_list, name="match_group"),
     path("approvals/", matches.approvals, name="approvals"),
+    path("approvals/bulk/", matches.approvals_bulk, name="approvals_bulk"),
     path("matching-runs/", matches.matching_run_start_view, name="matching_run_start"),
     path("matching-runs/<int:pk>/", matches.matching_run_detail, name="matching_run_detail"),
     path("specialists/", specialists.specialist_list_view, name="specialist_list"),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.errors import Conflict, Forbidden, InvalidInput
 from marketplace.explanations import breakdown_in_words
-from marketplace.models import Need, NeedStatus, SavedSearchKind
+from marketplace.models import ACTIVE_MATCH_STATUSES, Need, NeedStatus, SavedSearchKind
 from marketplace.permissions import (
     can_create_need_for,
     can_manage_need,
@@ -99,11 +99,17 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if context["can_see_candidates"] and need.status == NeedStatus.OPEN:
         rows = candidate_list(user=request.user, need_id=need.pk, limit=10)
+        # A candidate already proposed shows their match instead of another nomination.
+        active = {
+            match.specialist_id: match
+            for match in need.matches.filter(status__in=ACTIVE_MATCH_STATUSES)
+        }
         context["shortlist"] = [
             {
                 "specialist": row.specialist,
                 "score": row.candidate.score,
                 "explanation": breakdown_in_words(row.candidate.breakdown),
+                "active_match": active.get(row.specialist.id),
             }
             for row in rows
         ]
