@@ -326,3 +326,26 @@ class SpecialistFilterForm(WebForm):
         if start and end and end < start:
             self.add_error("available_to", _("The end date may not be before the start date."))
         return data
+
+
+class SharingForm(WebForm):
+    """What a manager decides for one of their agency's specialists."""
+
+    shareable = forms.BooleanField(label=_("May be lent to other agencies"), required=False)
+    max_share_percent = forms.IntegerField(
+        label=_("Lent at most (% of full time)"), min_value=1, max_value=100
+    )
+    clearance = forms.TypedChoiceField(
+        label=_("Security clearance (attested by the agency)"),
+        choices=Clearance.choices,
+        coerce=int,
+    )
+    clearance_expires = forms.DateField(
+        label=_("Clearance valid until"), required=False, widget=DateInput()
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("clearance") and not data.get("clearance_expires"):
+            self.add_error("clearance_expires", _("Give the date the clearance expires."))
+        return data

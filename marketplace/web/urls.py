@@ -9,6 +9,7 @@ from marketplace.web.views import (
     pages,
     saved_searches,
     specialists,
+    staff,
 )
 
 app_name = "web"
@@ -50,6 +51,13 @@ urlpatterns = [
     path("specialists/", specialists.specialist_list_view, name="specialist_list"),
     path("specialists/<int:pk>/", specialists.specialist_detail, name="specialist_detail"),
     path("profile/", specialists.my_profile, name="my_profile"),
+    path("staff/", staff.staff_list_view, name="staff_list"),
+    path("staff/<int:pk>/", staff.staff_member, name="staff_member"),
+    path(
+        "staff/<int:pk>/availability/",
+        staff.staff_availability_add,
+        name="staff_availability_add",
+    ),
     path("profile/availability/", specialists.availability_add, name="availability_add"),
     path("availability/<int:pk>/", specialists.availability_edit, name="availability_edit"),
     path(
