@@ -8,7 +8,7 @@ from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import InvalidInput
-from accounts.models import Agency
+from accounts.models import Agency, Role, User
 from accounts.sso.policy import provider_for_email
 from marketplace.models import (
     Clearance,
@@ -349,3 +349,43 @@ class SharingForm(WebForm):
         if data.get("clearance") and not data.get("clearance_expires"):
             self.add_error("clearance_expires", _("Give the date the clearance expires."))
         return data
+
+
+class InviteForm(WebForm):
+    """Invite a person: admins choose any role and agency, managers their own specialists."""
+
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.SPECIALIST)
+    agency = forms.TypedChoiceField(label=_("Agency"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if actor.is_admin:
+            self.fields["agency"].choices = [
+                ("", _("No agency")),
+                *Agency.objects.order_by("name").values_list("pk", "name"),
+            ]
+        else:
+            del self.fields["role"]
+            del self.fields["agency"]
+
+
+class UserEditForm(WebForm):
+    """The fields of a user the actor may change (accounts.permissions decides which)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    agency = forms.TypedChoiceField(label=_("Agency"), coerce=int, required=False, empty_value=None)
+    is_active = forms.BooleanField(label=_("Active (may log in)"), required=False)
+
+    def __init__(self, *args: Any, editable: frozenset[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in editable:
+                del self.fields[name]
+        if "agency" in self.fields:
+            self.fields["agency"].choices = [
+                ("", _("No agency")),
+                *Agency.objects.order_by("name").values_list("pk", "name"),
+            ]

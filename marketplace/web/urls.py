@@ -10,6 +10,7 @@ from marketplace.web.views import (
     saved_searches,
     specialists,
     staff,
+    users,
 )
 
 app_name = "web"
@@ -51,6 +52,13 @@ urlpatterns = [
     path("specialists/", specialists.specialist_list_view, name="specialist_list"),
     path("specialists/<int:pk>/", specialists.specialist_detail, name="specialist_detail"),
     path("profile/", specialists.my_profile, name="my_profile"),
+    path("users/", users.user_list_view, name="user_list"),
+    path("users/<int:pk>/", users.user_detail, name="user_detail"),
+    path(
+        "users/<int:pk>/resend/",
+        users.user_invitation_resend_view,
+        name="user_invitation_resend",
+    ),
     path("staff/", staff.staff_list_view, name="staff_list"),
     path("staff/<int:pk>/", staff.staff_member, name="staff_member"),
     path(
