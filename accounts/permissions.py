@@ -13,6 +13,7 @@ the asked way answers 403 (whole operation) or 400 naming the field (one field).
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 
@@ -56,9 +57,9 @@ def invite_errors(actor: User, *, role: str, agency_id: int | None) -> dict[str,
         return {}
     errors: dict[str, str] = {}
     if role != Role.SPECIALIST:
-        errors["role"] = "Managers may only invite specialists."
+        errors["role"] = _("Managers may only invite specialists.")
     if agency_id != actor.agency_id:
-        errors["agency"] = "Managers may only invite users to their own agency."
+        errors["agency"] = _("Managers may only invite users to their own agency.")
     return errors
 
 

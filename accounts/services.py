@@ -26,9 +26,10 @@ from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import Token
 
 from accounts import audit_hooks, mfa
-from accounts.errors import Forbidden, InvalidInput, NotFound, TooManyAttempts
+from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyAttempts
 from accounts.models import Agency, Role, User
 from accounts.permissions import (
+    can_edit_user,
     can_invite_users,
     can_set_password_directly,
     can_view_user,
@@ -279,6 +280,19 @@ def user_access_revoke(*, actor: User | None, user: User, changed: list[str]) ->
         after={"changed": changed, "tokens_revoked": tokens, "sessions_ended": True},
     )
     logger.info("access of user %s revoked after a change to %s", user.pk, changed)
+
+
+def user_invitation_resend(*, actor: User, user: User) -> User:
+    """Send the invitation again to someone who has not chosen a password yet."""
+    if not can_view_user(actor, user):
+        raise NotFound(_("No such user."))
+    if not can_edit_user(actor, user) or actor.pk == user.pk:
+        raise Forbidden(_("You may not change this user."))
+    if user.has_usable_password() or not user.is_active:
+        raise Conflict(_("This person has already accepted the invitation."))
+    audit_hooks.record(actor=actor, action="user.invite_resend", target=user, after={})
+    _send_invitation(user, actor)
+    return user
 
 
 @transaction.atomic

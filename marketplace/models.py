@@ -2,9 +2,11 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
+from marketplace import skill_taxonomy
 
 PERCENT_VALIDATORS = [MinValueValidator(1), MaxValueValidator(100)]
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -64,6 +66,21 @@ class Region(models.TextChoices):
     BD = "BD", "Norrbottens län"
 
 
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The reader's word for a stored choice (a category, a status); the value if unknown."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def skill_label(name: str) -> str:
+    """A skill's name in the reader's language (the taxonomy's names are Swedish)."""
+    if get_language() == "en" and name in skill_taxonomy.ENGLISH:
+        return skill_taxonomy.ENGLISH[name][0]
+    return name
+
+
 class Skill(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     category = models.CharField(_("category"), max_length=30, choices=SkillCategory.choices)
@@ -71,9 +88,23 @@ class Skill(models.Model):
 
     class Meta:
         ordering = ["category", "name"]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language."""
+        return skill_label(self.name)
+
+    @property
+    def description_text(self) -> str:
+        """The description in the reader's language."""
+        if get_language() == "en" and self.name in skill_taxonomy.ENGLISH:
+            return skill_taxonomy.ENGLISH[self.name][1]
+        return self.description
 
 
 class Specialist(models.Model):
@@ -100,6 +131,8 @@ class Specialist(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("specialist")
+        verbose_name_plural = _("specialists")
         ordering = ["id"]
         indexes = [
             models.Index(fields=["shareable", "clearance"], name="specialist_share_clear_idx"),
@@ -158,8 +191,9 @@ class Availability(models.Model):
     )
 
     class Meta:
+        verbose_name = _("availability window")
+        verbose_name_plural = _("availability windows")
         ordering = ["start"]
-        verbose_name_plural = "availabilities"
         indexes = [
             # Capacity rides along so the directory's availability filter reads only the index.
             models.Index(
@@ -228,6 +262,8 @@ class Need(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "start"], name="need_status_start_idx"),
@@ -361,8 +397,9 @@ class Match(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "matches"
         indexes = [
             models.Index(fields=["specialist", "status"], name="match_specialist_status_idx"),
             models.Index(fields=["need", "status"], name="match_need_status_idx"),
@@ -419,6 +456,8 @@ class Engagement(models.Model):
     )
 
     class Meta:
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
         ordering = ["-completed_at"]
         indexes = [models.Index(fields=["completed_at"], name="engagement_completed_idx")]
         constraints = [
@@ -458,6 +497,8 @@ class MatchingRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -506,6 +547,8 @@ class AuditEvent(models.Model):
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),

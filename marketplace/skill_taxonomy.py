@@ -287,3 +287,229 @@ SKILLS: tuple[SkillSpec, ...] = (
 )
 
 SKILL_NAMES: frozenset[str] = frozenset(spec.name for spec in SKILLS)
+
+
+# The same skills in English, for readers of the English pages and API: name, description.
+ENGLISH: dict[str, tuple[str, str]] = {
+    "Molnarkitektur (AWS/Azure)": (
+        "Cloud architecture (AWS/Azure)",
+        "Designs secure and cost-effective solutions in public clouds.",
+    ),
+    "Suverän molntjänst och datalokalisering": (
+        "Sovereign cloud and data localisation",
+        "Assesses cloud services against Swedish/EU localisation and third-country transfer "
+        "requirements.",
+    ),
+    "Kubernetes": (
+        "Kubernetes",
+        "Deploys and runs container platforms in production.",
+    ),
+    "Infrastructure as Code (Terraform)": (
+        "Infrastructure as Code (Terraform)",
+        "Describes infrastructure as versioned code with Terraform or Bicep.",
+    ),
+    "Molnmigrering": (
+        "Cloud migration",
+        "Plans and carries out moving systems from own data centres to the cloud.",
+    ),
+    "FinOps och molnkostnadsstyrning": (
+        "FinOps and cloud cost management",
+        "Monitors and optimises the cost of cloud services.",
+    ),
+    "Informationssäkerhet (ISO 27001)": (
+        "Information security (ISO 27001)",
+        "Builds and maintains information security management systems under ISO 27001.",
+    ),
+    "Säkerhetsskydd": (
+        "Protective security",
+        "Protective security analysis and measures under the Protective Security Act.",
+    ),
+    "Penetrationstestning": (
+        "Penetration testing",
+        "Tests systems and networks against attacks and reports vulnerabilities.",
+    ),
+    "Incidenthantering (CSIRT)": (
+        "Incident response (CSIRT)",
+        "Leads the handling of IT security incidents and reporting to CERT-SE.",
+    ),
+    "Identitets- och behörighetshantering (IAM)": (
+        "Identity and access management (IAM)",
+        "Introduces e-identification, federation and role-based access.",
+    ),
+    "NIS2 och cybersäkerhetslagen": (
+        "NIS2 and the Cybersecurity Act",
+        "Interprets and implements the requirements of the NIS2 directive.",
+    ),
+    "Riskanalys och kontinuitetsplanering": (
+        "Risk analysis and continuity planning",
+        "Carries out risk analyses and writes continuity plans for critical systems.",
+    ),
+    "Dataengineering": (
+        "Data engineering",
+        "Builds data pipelines and data platforms for analysis and follow-up.",
+    ),
+    "Data science": (
+        "Data science",
+        "Statistical modelling and machine learning on operational data.",
+    ),
+    "Maskininlärning i produktion (MLOps)": (
+        "Machine learning in production (MLOps)",
+        "Deploys, monitors and maintains ML models.",
+    ),
+    "Generativ AI och språkmodeller": (
+        "Generative AI and language models",
+        "Assesses and introduces language models with regard to security and law.",
+    ),
+    "Business Intelligence (Power BI)": (
+        "Business Intelligence (Power BI)",
+        "Produces reports and dashboards for decision makers.",
+    ),
+    "Datastyrning och informationsförvaltning": (
+        "Data governance and information management",
+        "Responsible for data quality, concept models and information ownership.",
+    ),
+    "Öppna data och PSI-lagen": (
+        "Open data and the PSI Act",
+        "Makes public data available under the Open Data Act and EU requirements.",
+    ),
+    "Statistik och analys": (
+        "Statistics and analysis",
+        "Statistical analysis, sampling and official statistics.",
+    ),
+    "Verksamhetsarkitektur": (
+        "Business architecture",
+        "Describes the organisation's capabilities, processes and information needs.",
+    ),
+    "Lösningsarkitektur": (
+        "Solution architecture",
+        "Designs the whole of a system and its integrations.",
+    ),
+    "Enterprise Architecture (TOGAF)": (
+        "Enterprise Architecture (TOGAF)",
+        "Steers target architecture and portfolios with frameworks such as TOGAF.",
+    ),
+    "Integrationsarkitektur och API-design": (
+        "Integration architecture and API design",
+        "Designs APIs and integration patterns between the agency's systems.",
+    ),
+    "Informationsarkitektur": (
+        "Information architecture",
+        "Models information and concepts so that systems can share them.",
+    ),
+    "Förvaltningsgemensam digital infrastruktur (Ena)": (
+        "Shared public-sector digital infrastructure (Ena)",
+        "Connects to and builds on the Ena infrastructure from Digg.",
+    ),
+    "IT-upphandling (LOU)": (
+        "IT procurement (LOU)",
+        "Runs procurements of IT services under the Public Procurement Act.",
+    ),
+    "IT-rätt och GDPR": (
+        "IT law and GDPR",
+        "Legal advice on personal data, contracts and IT law.",
+    ),
+    "Avtalsförvaltning": (
+        "Contract management",
+        "Follows up supplier contracts, changes and delivery quality.",
+    ),
+    "Offentlighet och sekretess (OSL)": (
+        "Public access and secrecy (OSL)",
+        "Assesses the release of official documents and secrecy in digital environments.",
+    ),
+    "Dataskyddsombud": (
+        "Data protection officer",
+        "Reviews and supports compliance with the General Data Protection Regulation.",
+    ),
+    "Kravställning och förfrågningsunderlag": (
+        "Requirements and tender documents",
+        "Writes measurable requirements and tender documents for IT procurements.",
+    ),
+    "Tillgänglighet (WCAG)": (
+        "Accessibility (WCAG)",
+        "Reviews and fixes digital services under WCAG 2.1 and the DOS Act.",
+    ),
+    "Användbarhet och UX-design": (
+        "Usability and UX design",
+        "Does user research, prototypes and usability tests.",
+    ),
+    "Tjänstedesign": (
+        "Service design",
+        "Designs whole services from the citizen's needs across channels.",
+    ),
+    "Klarspråk": (
+        "Plain language",
+        "Writes and reviews agency texts so that they are easy to understand.",
+    ),
+    "Interaktionsdesign": (
+        "Interaction design",
+        "Designs interfaces and flows in web and mobile services.",
+    ),
+    "Designsystem": (
+        "Design systems",
+        "Builds and maintains shared component libraries and guidelines.",
+    ),
+    "Python": (
+        "Python",
+        "Development in Python, e.g. Django and data pipelines.",
+    ),
+    "Java": (
+        "Java",
+        "Backend development in Java and Spring.",
+    ),
+    ".NET (C#)": (
+        ".NET (C#)",
+        "Development of services and business systems in .NET.",
+    ),
+    "Frontendutveckling (React/TypeScript)": (
+        "Frontend development (React/TypeScript)",
+        "Builds accessible web interfaces in React and TypeScript.",
+    ),
+    "Testautomatisering": (
+        "Test automation",
+        "Automates tests along the whole chain from unit to interface.",
+    ),
+    "Mobilutveckling": (
+        "Mobile development",
+        "Develops apps for iOS and Android, native or cross-platform.",
+    ),
+    "Agil utveckling och Scrum": (
+        "Agile development and Scrum",
+        "Leads and coaches teams that work in agile ways (Scrum, Kanban).",
+    ),
+    "E-tjänster och digitala ärendeflöden": (
+        "E-services and digital case flows",
+        "Develops e-services with e-identification and digital mail.",
+    ),
+    "DevOps och CI/CD": (
+        "DevOps and CI/CD",
+        "Automates build, test and deployment.",
+    ),
+    "Site Reliability Engineering": (
+        "Site Reliability Engineering",
+        "Secures availability and performance with measurable service levels.",
+    ),
+    "IT-servicehantering (ITIL)": (
+        "IT service management (ITIL)",
+        "Incident, problem and change management processes under ITIL.",
+    ),
+    "Linux-drift": (
+        "Linux operations",
+        "Runs and hardens Linux servers in own or external data centres.",
+    ),
+    "Nätverk och brandväggar": (
+        "Networks and firewalls",
+        "Designs and runs networks, segmentation and firewalls.",
+    ),
+    "Databasadministration (PostgreSQL)": (
+        "Database administration (PostgreSQL)",
+        "Operations, backup and performance tuning of PostgreSQL and other databases.",
+    ),
+    "Övervakning och observerbarhet": (
+        "Monitoring and observability",
+        "Logging, metrics and alerts for systems in production.",
+    ),
+    "IT-projektledning": (
+        "IT project management",
+        "Leads digitalisation projects from feasibility study to handover to operations.",
+    ),
+}

@@ -4,6 +4,7 @@ An API request without `Accept-Language` is answered in the language saved on th
 caller's account (accounts.language); that is known only once DRF has authenticated.
 """
 
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import authentication
 from rest_framework.request import Request
 
@@ -24,3 +25,9 @@ class SessionAuthentication(authentication.SessionAuthentication):
         if result is not None:
             api_language_for(request, result[0])
         return result
+
+
+class LanguageSessionScheme(SessionScheme):
+    """The OpenAPI document describes the session cookie as for DRF's own class."""
+
+    target_class = "accounts.api.authentication.SessionAuthentication"

@@ -13,6 +13,13 @@ class AgencySerializer(serializers.ModelSerializer):
 
 
 class UserSerializer(serializers.ModelSerializer):
+    language = serializers.ChoiceField(
+        choices=LANGUAGE_CHOICES,
+        allow_blank=True,
+        read_only=True,
+        help_text="Blank until chosen: the person's browser chooses at their first login.",
+    )
+
     class Meta:
         model = User
         fields = ["id", "email", "name", "role", "agency", "language", "is_active"]

@@ -1,5 +1,6 @@
 """The skill taxonomy and what its levels mean."""
 
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.request import Request
@@ -13,9 +14,14 @@ from marketplace.selectors.taxonomy import skill_list_cached
 
 
 class SkillSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(
+        read_only=True, help_text="The name in the language of the answer (`name` is the key)."
+    )
+    description = serializers.CharField(source="description_text", read_only=True)
+
     class Meta:
         model = Skill
-        fields = ["id", "name", "category", "description"]
+        fields = ["id", "name", "label", "category", "description"]
 
 
 class SkillListView(generics.ListAPIView):
@@ -28,9 +34,10 @@ class SkillListView(generics.ListAPIView):
 
     @extend_schema(summary="List the skill taxonomy", responses={200: SkillSerializer(many=True)})
     def get(self, request: Request, *args, **kwargs) -> Response:
-        # The same for every user, so one cached copy per query string (and host, for links).
+        # The same for every user, so one cached copy per language and query string (and
+        # host, for links).
         data = skill_list_cached(
-            variant=request.build_absolute_uri(),
+            variant=f"{get_language()} {request.build_absolute_uri()}",
             build=lambda: self.list(request, *args, **kwargs).data,
         )
         return Response(data)

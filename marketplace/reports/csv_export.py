@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from marketplace.models import SkillCategory, choice_label, skill_label
 from marketplace.selectors.report_registers import LedgerRow, UnmetNeedRow
 from marketplace.selectors.reports import Report
 
@@ -117,8 +118,8 @@ def _skills(report: Report) -> Table:
     ]
     rows = [
         [
-            s.skill,
-            s.category,
+            skill_label(s.skill),
+            choice_label(SkillCategory, s.category),
             s.min_level,
             s.needs,
             s.unfilled,
@@ -242,7 +243,10 @@ def register_table(rows: Iterable[UnmetNeedRow]) -> tuple[list[str], Iterator[li
             row.reason_label,
             row.closed_on,
             row.candidates,
-            ", ".join(f"{s.skill} {s.min_level}{'*' if s.required else ''}" for s in row.skills),
+            ", ".join(
+                f"{skill_label(s.skill)} {s.min_level}{'*' if s.required else ''}"
+                for s in row.skills
+            ),
         ]
         for row in rows
     )

@@ -17,6 +17,7 @@ from django.templatetags.static import static
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
+from marketplace.models import skill_label
 from marketplace.reports.charts import Series, bar_chart, column_chart
 from marketplace.selectors.reports import Report
 
@@ -55,7 +56,7 @@ def report_charts(report: Report) -> dict:
                 "For the scarcest skills, needs left unfilled or filled late, beside the "
                 "number of shareable specialists at the asked level. Table below."
             ),
-            labels=[f"{row.skill} ≥{row.min_level}" for row in skills],
+            labels=[f"{skill_label(row.skill)} ≥{row.min_level}" for row in skills],
             series=[
                 Series(_("Needs unfilled or late"), [row.shortage for row in skills]),
                 Series(_("Shareable specialists"), [row.shareable_specialists for row in skills]),

@@ -23,6 +23,19 @@ def _visible_specialists(user: User) -> QuerySet[Specialist]:
     )
 
 
+def specialists_named(*, user: User, text: str, limit: int = 5) -> list[Specialist]:
+    """Visible specialists whose name contains `text` (any case), for a person's lookup."""
+    text = text.strip()
+    if not text:
+        return []
+    return list(
+        _visible_specialists(user)
+        .filter(user__name__icontains=text)
+        .select_related("user", "agency")
+        .order_by("user__name", "pk")[:limit]
+    )
+
+
 def specialist_list(*, user: User) -> QuerySet[Specialist]:
     """Specialists the user may see, each annotated with `contact_visible` for email and phone."""
     return (

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from fastpaths.list_cache import invalidate_on_change, list_cache_get
-from marketplace.models import Skill
+from marketplace.models import Skill, skill_label
 
 SKILLS = "skills"
 T = TypeVar("T")
@@ -22,12 +22,14 @@ def skill_list_cached(*, variant: str, build: Callable[[], T]) -> T:
 
 
 def skill_choices() -> list[tuple[int, str]]:
-    """(id, name) of every skill in the taxonomy's order, for pickers and filters."""
-    return list_cache_get(
+    """(id, name in the reader's language) of every skill in the taxonomy's order, for
+    pickers and filters."""
+    rows = list_cache_get(
         namespace=SKILLS,
         variant="choices",
         build=lambda: list(Skill.objects.values_list("pk", "name")),
     )
+    return [(pk, skill_label(name)) for pk, name in rows]
 
 
 def connect_taxonomy_invalidation() -> None:

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 
-from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
+from accounts.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from accounts.models import User
 from fastpaths.bulk_copy import bulk_insert
 from marketplace.audit import audit_record
@@ -56,6 +56,7 @@ from marketplace.permissions import (
 from marketplace.reports.facts import report_facts_refresh
 from marketplace.request_context import current_request_id
 from marketplace.selectors.capacity import capacity_windows
+from marketplace.selectors.matches import match_get
 from marketplace.services.notices import (
     match_event_notify,
     matches_proposed_tell_agencies,
@@ -503,6 +504,41 @@ def _fill_need_if_complete(*, need: Need, actor: User) -> None:
             after=_snapshot(other),
         )
         match_event_notify(kind=NotificationKind.MATCH_NOT_SELECTED, match=other)
+
+
+@dataclass
+class ReviewResult:
+    """What became of one proposal of a batch: the match as it is now, or why it was refused."""
+
+    match_id: int
+    match: Match | None
+    error: DomainError | None
+    text: str = ""
+
+
+def matches_review_each(
+    *, actor: User, match_ids: Sequence[int], action: str, reason: str = ""
+) -> list[ReviewResult]:
+    """Approve or reject several proposals, each on its own as if one by one.
+
+    Each goes through `match_approve` or `match_reject` in its own transaction, with every
+    check those make; a refused one (gone, not visible, no longer proposed, no capacity)
+    is reported and the rest go on.
+    """
+    results: list[ReviewResult] = []
+    for match_id in dict.fromkeys(match_ids):
+        match = None
+        try:
+            match = match_get(user=actor, match_id=match_id)
+            if action == "approve":
+                match = match_approve(actor=actor, match=match)
+            else:
+                match = match_reject(actor=actor, match=match, reason=reason)
+        except DomainError as error:
+            results.append(ReviewResult(match_id=match_id, match=match, error=error))
+        else:
+            results.append(ReviewResult(match_id=match_id, match=match, error=None))
+    return results
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import InvalidInput
-from accounts.models import Agency
+from accounts.models import Agency, Role, User
 from accounts.sso.policy import provider_for_email
 from marketplace.input_limits import (
     COMMENT_MAX_LENGTH,
@@ -350,3 +350,66 @@ class SpecialistFilterForm(WebForm):
         if start and end and end < start:
             self.add_error("available_to", _("The end date may not be before the start date."))
         return data
+
+
+class SharingForm(WebForm):
+    """What a manager decides for one of their agency's specialists."""
+
+    shareable = forms.BooleanField(label=_("May be lent to other agencies"), required=False)
+    max_share_percent = forms.IntegerField(
+        label=_("Lent at most (% of full time)"), min_value=1, max_value=100
+    )
+    clearance = forms.TypedChoiceField(
+        label=_("Security clearance (attested by the agency)"),
+        choices=Clearance.choices,
+        coerce=int,
+    )
+    clearance_expires = forms.DateField(
+        label=_("Clearance valid until"), required=False, widget=DateInput()
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("clearance") and not data.get("clearance_expires"):
+            self.add_error("clearance_expires", _("Give the date the clearance expires."))
+        return data
+
+
+class InviteForm(WebForm):
+    """Invite a person: admins choose any role and agency, managers their own specialists."""
+
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.SPECIALIST)
+    agency = forms.TypedChoiceField(label=_("Agency"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if actor.is_admin:
+            self.fields["agency"].choices = [
+                ("", _("No agency")),
+                *Agency.objects.order_by("name").values_list("pk", "name"),
+            ]
+        else:
+            del self.fields["role"]
+            del self.fields["agency"]
+
+
+class UserEditForm(WebForm):
+    """The fields of a user the actor may change (accounts.permissions decides which)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    agency = forms.TypedChoiceField(label=_("Agency"), coerce=int, required=False, empty_value=None)
+    is_active = forms.BooleanField(label=_("Active (may log in)"), required=False)
+
+    def __init__(self, *args: Any, editable: frozenset[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in editable:
+                del self.fields[name]
+        if "agency" in self.fields:
+            self.fields["agency"].choices = [
+                ("", _("No agency")),
+                *Agency.objects.order_by("name").values_list("pk", "name"),
+            ]

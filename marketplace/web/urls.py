@@ -9,6 +9,8 @@ from marketplace.web.views import (
     pages,
     saved_searches,
     specialists,
+    staff,
+    users,
 )
 
 app_name = "web"
@@ -44,11 +46,26 @@ urlpatterns = [
     path("matches/<int:pk>/complete/", matches.match_complete_view, name="match_complete"),
     path("matches/<slug:group>/", matches.match_group_list, name="match_group"),
     path("approvals/", matches.approvals, name="approvals"),
+    path("approvals/bulk/", matches.approvals_bulk, name="approvals_bulk"),
     path("matching-runs/", matches.matching_run_start_view, name="matching_run_start"),
     path("matching-runs/<int:pk>/", matches.matching_run_detail, name="matching_run_detail"),
     path("specialists/", specialists.specialist_list_view, name="specialist_list"),
     path("specialists/<int:pk>/", specialists.specialist_detail, name="specialist_detail"),
     path("profile/", specialists.my_profile, name="my_profile"),
+    path("users/", users.user_list_view, name="user_list"),
+    path("users/<int:pk>/", users.user_detail, name="user_detail"),
+    path(
+        "users/<int:pk>/resend/",
+        users.user_invitation_resend_view,
+        name="user_invitation_resend",
+    ),
+    path("staff/", staff.staff_list_view, name="staff_list"),
+    path("staff/<int:pk>/", staff.staff_member, name="staff_member"),
+    path(
+        "staff/<int:pk>/availability/",
+        staff.staff_availability_add,
+        name="staff_availability_add",
+    ),
     path("profile/availability/", specialists.availability_add, name="availability_add"),
     path("availability/<int:pk>/", specialists.availability_edit, name="availability_edit"),
     path(

@@ -36,6 +36,7 @@ from marketplace.services.matches import (
     match_complete,
     match_decline,
     match_reject,
+    matches_review_each,
 )
 from marketplace.services.matching_runs import matching_run_start
 from marketplace.web.cursor import query_without_cursor, web_keyset_page
@@ -136,7 +137,13 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _queue_row(request: HttpRequest, match, note: str) -> HttpResponse:
-    return render(request, "web/partials/approval_done.html", {"match": match, "note": note})
+    # The row says what happened; the heading's count follows (an out-of-band swap).
+    context = {
+        "match": match,
+        "note": note,
+        "queue_count": dashboards.approval_queue_count(user=request.user),
+    }
+    return render(request, "web/partials/approval_done.html", context)
 
 
 def _queue_answer(request: HttpRequest, match, text: str, *, failed: bool) -> HttpResponse:
@@ -248,6 +255,12 @@ def match_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
 def approvals(request: HttpRequest) -> HttpResponse:
     if not can_review_match(request.user):
         raise Forbidden(_("Only coordinators review proposals."))
+    return _approvals_page(request)
+
+
+def _approvals_page(
+    request: HttpRequest, *, results: list | None = None, status: int = 200
+) -> HttpResponse:
     queue = list(approval_queue(user=request.user))
     for match in queue:
         match.explanation = breakdown_in_words(match.breakdown)
@@ -256,11 +269,40 @@ def approvals(request: HttpRequest) -> HttpResponse:
         "web/approvals.html",
         {
             "queue": queue,
+            "queue_count": len(queue),
             "reject_reasons": [_(reason) for reason in REJECT_REASONS],
             "latest_run": latest_matching_run(user=request.user),
             "can_run": can_run_matching(request.user),
+            "results": results,
         },
+        status=status,
     )
+
+
+@require_POST
+@login_required
+def approvals_bulk(request: HttpRequest) -> HttpResponse:
+    """Approve or reject the selected proposals, each on its own: one refused stops none."""
+    if not can_review_match(request.user):
+        raise Forbidden(_("Only coordinators review proposals."))
+    action = request.POST.get("action")
+    ids = [value for value in request.POST.getlist("match") if value.isdigit()]
+    if action not in ("approve", "reject") or not ids:
+        messages.error(request, _("Select at least one proposal, then approve or reject."))
+        return _approvals_page(request, status=400)
+    reason = _(request.POST.get("reason", "")) if action == "reject" else ""
+    results = matches_review_each(
+        actor=request.user, match_ids=[int(value) for value in ids], action=action, reason=reason
+    )
+    for result in results:
+        result.text = error_text(result.error) if result.error else ""
+    done = sum(1 for result in results if result.error is None)
+    messages.success(
+        request,
+        _("%(done)s of %(total)s proposals done; the result of each is below.")
+        % {"done": done, "total": len(results)},
+    )
+    return _approvals_page(request, results=results)
 
 
 @login_required

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.errors import Conflict, Forbidden, InvalidInput
-from marketplace.explanations import breakdown_in_words
-from marketplace.models import Need, NeedStatus, SavedSearchKind
+from marketplace.explanations import breakdown_in_words, exclusions_in_words
+from marketplace.models import ACTIVE_MATCH_STATUSES, Need, NeedStatus, SavedSearchKind
 from marketplace.permissions import (
     can_create_need_for,
     can_manage_need,
@@ -18,7 +18,7 @@ from marketplace.permissions import (
     can_view_candidates,
 )
 from marketplace.selectors import dashboards
-from marketplace.selectors.candidates import candidate_list
+from marketplace.selectors.candidates import candidate_exclusion, candidate_list
 from marketplace.selectors.needs import (
     BOARD_ORDERING,
     board_ordering,
@@ -26,7 +26,7 @@ from marketplace.selectors.needs import (
     need_list,
 )
 from marketplace.selectors.searches import NeedFilter
-from marketplace.selectors.specialists import specialist_get
+from marketplace.selectors.specialists import specialist_get, specialists_named
 from marketplace.services.matches import match_nominate
 from marketplace.services.needs import (
     NeedSkillSpec,
@@ -99,17 +99,45 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if context["can_see_candidates"] and need.status == NeedStatus.OPEN:
         rows = candidate_list(user=request.user, need_id=need.pk, limit=10)
+        # A candidate already proposed shows their match instead of another nomination.
+        active = {
+            match.specialist_id: match
+            for match in need.matches.filter(status__in=ACTIVE_MATCH_STATUSES)
+        }
         context["shortlist"] = [
             {
                 "specialist": row.specialist,
                 "score": row.candidate.score,
                 "explanation": breakdown_in_words(row.candidate.breakdown),
+                "active_match": active.get(row.specialist.id),
             }
             for row in rows
         ]
     if context["can_see_candidates"]:
         context["matches"] = dashboards.match_rows(need.matches.all())
+        context["why_query"] = request.GET.get("why", "")[:100]
+        context["why_not"] = _why_not(request, need, context["why_query"])
     return render(request, "web/need_detail.html", context)
+
+
+def _why_not(request: HttpRequest, need: Need, text: str) -> list[dict] | None:
+    """For each specialist named like `text`: why they are (not) a candidate for the need."""
+    if not text.strip():
+        return None
+    answers = []
+    for specialist in specialists_named(user=request.user, text=text):
+        check = candidate_exclusion(user=request.user, need_id=need.pk, specialist_id=specialist.pk)
+        answers.append(
+            {
+                "specialist": specialist,
+                "eligible": not check.reasons,
+                "reasons": exclusions_in_words(check.reasons),
+                "explanation": breakdown_in_words(check.candidate.breakdown)
+                if check.candidate
+                else [],
+            }
+        )
+    return answers
 
 
 def _skills_from(formset: NeedSkillFormSet) -> list[NeedSkillSpec]:

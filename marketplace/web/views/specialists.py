@@ -10,7 +10,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from marketplace.models import SavedSearchKind
-from marketplace.permissions import can_edit_specialist_profile, can_save_search
+from marketplace.permissions import (
+    can_edit_specialist_profile,
+    can_manage_specialist_sharing,
+    can_save_search,
+)
 from marketplace.selectors.dashboards import availability_with_commitments, specialist_of
 from marketplace.selectors.searches import SpecialistFilter
 from marketplace.selectors.specialists import (
@@ -205,4 +209,6 @@ def availability_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def _after_availability(request: HttpRequest, window) -> str:
     if window.specialist.user_id == request.user.pk:
         return reverse("web:my_profile")
+    if can_manage_specialist_sharing(request.user, window.specialist):
+        return reverse("web:staff_member", args=[window.specialist_id])
     return reverse("web:specialist_detail", args=[window.specialist_id])

@@ -13,9 +13,34 @@ def test_any_user_lists_the_taxonomy(as_role):
     assert {
         "id": skill.pk,
         "name": "Testskill Kubernetesdrift",
+        "label": "Testskill Kubernetesdrift",
         "category": "cloud",
         "description": "Plattformar",
     } in response.json()["results"]
+
+
+def test_the_taxonomy_speaks_the_readers_language(as_role):
+    as_coordinator = as_role("coordinator")
+
+    english = as_coordinator.get(
+        "/api/v1/skills/", {"page_size": 200}, HTTP_ACCEPT_LANGUAGE="en"
+    ).json()["results"]
+    swedish = as_coordinator.get(
+        "/api/v1/skills/", {"page_size": 200}, HTTP_ACCEPT_LANGUAGE="sv"
+    ).json()["results"]
+
+    in_english = {row["name"]: row for row in english}["Molnmigrering"]
+    in_swedish = {row["name"]: row for row in swedish}["Molnmigrering"]
+    assert (in_english["label"], in_swedish["label"]) == ("Cloud migration", "Molnmigrering")
+    assert in_english["description"].startswith("Plans and carries out")
+    assert in_swedish["description"].startswith("Planerar och genomför")
+
+
+def test_every_skill_of_the_taxonomy_has_an_english_name_and_description():
+    from marketplace import skill_taxonomy
+
+    assert {spec.name for spec in skill_taxonomy.SKILLS} == set(skill_taxonomy.ENGLISH)
+    assert all(name and text for name, text in skill_taxonomy.ENGLISH.values())
 
 
 def test_skills_filter_by_category(as_role):

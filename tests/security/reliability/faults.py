@@ -77,12 +77,12 @@ def caches_on(url: str) -> dict:
     return {
         **settings.CACHES,
         "default": {
-            "BACKEND": "marketplace.redis_cache.DegradingRedisCache",
+            "BACKEND": "fastpaths.redis_cache.DegradingRedisCache",
             "LOCATION": url,
             "OPTIONS": options,
         },
         "sessions": {
-            "BACKEND": "marketplace.redis_cache.RedisCache",
+            "BACKEND": "fastpaths.redis_cache.RedisCache",
             "LOCATION": url,
             "OPTIONS": options,
         },
