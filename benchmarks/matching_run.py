@@ -90,7 +90,7 @@ def main() -> None:
 
     from marketplace.matching.assignment import solve_assignment, solve_model
     from marketplace.matching.greedy import greedy_assignment
-    from marketplace.services import matching_runs
+    from marketplace.services import matching_run_start, matching_runs
 
     _ensure_population(args)
     _clear_runs()
@@ -99,7 +99,7 @@ def main() -> None:
     limit = float(settings.MATCHING_TIME_LIMIT_SECONDS)
 
     started = time.perf_counter()
-    run = matching_runs.matching_run_start(actor=_coordinator())
+    run = matching_run_start.matching_run_start(actor=_coordinator())
     wall = time.perf_counter() - started
     run.refresh_from_db()
     if run.status != "done":

@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import random
 import time
-from collections.abc import Iterable
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -34,18 +34,18 @@ from notifications.models import (
 
 logger = logging.getLogger(__name__)
 
-# Up to this many batches are published straight from the committing process.
-FAN_OUT_INLINE_BATCHES = 8
+# Asks for another attempt at a delivery after so many seconds.
+RetryLater = Callable[[int, float], None]
 
 
-def _setting(name: str, default: float) -> float:
+def setting(name: str, default: float) -> float:
     return getattr(settings, f"NOTIFICATIONS_{name}", default)
 
 
 def retry_delay(attempts: int) -> float:
     """Exponential backoff with equal jitter: half fixed, half random, capped."""
-    base = _setting("RETRY_BASE_SECONDS", 30.0)
-    ceiling = _setting("RETRY_MAX_SECONDS", 3600.0)
+    base = setting("RETRY_BASE_SECONDS", 30.0)
+    ceiling = setting("RETRY_MAX_SECONDS", 3600.0)
     delay = min(ceiling, base * 2 ** max(attempts - 1, 0))
     return delay / 2 + random.uniform(0, delay / 2)
 
@@ -56,48 +56,18 @@ def absolute_url(link: str) -> str:
     return settings.SITE_URL.rstrip("/") + "/" + link.lstrip("/")
 
 
-# Enqueueing ------------------------------------------------------------------------------
-
-
-def deliveries_enqueue(deliveries: Iterable[tuple[int, str]], *, in_worker: bool = False) -> None:
-    """Hand deliveries to the workers; called after commit, never fails its caller.
-
-    A large fan-out is handed over as one task that a worker splits into batches, so the
-    request that raised the event does not publish hundreds of messages. If the broker is
-    unreachable the rows simply stay pending and the sweep sends them.
-    """
-    from notifications.tasks import deliver, fan_out
-
-    deliveries = list(deliveries)
-    in_app, outside = [], []
-    for delivery_id, channel in deliveries:
-        (in_app if channel == Channel.IN_APP else outside).append(delivery_id)
-    batches = _chunks(in_app, int(_setting("IN_APP_BATCH_SIZE", 500)))
-    batches += _chunks(outside, int(_setting("BATCH_SIZE", 25)))
-    try:
-        if len(batches) > FAN_OUT_INLINE_BATCHES and not in_worker:
-            fan_out.delay([[pk, str(channel)] for pk, channel in deliveries])
-            return
-        for batch in batches:
-            deliver.delay(batch)
-    except Exception:
-        logger.warning(
-            "Broker unreachable; %d deliveries wait for the sweep", len(deliveries), exc_info=True
-        )
-
-
-def _chunks(ids: list[int], size: int) -> list[list[int]]:
-    return [ids[i : i + size] for i in range(0, len(ids), size)]
-
-
 # Delivering ------------------------------------------------------------------------------
 
 
-def deliveries_send(*, delivery_ids: list[int]) -> dict[str, int]:
+def deliveries_send(
+    *, delivery_ids: list[int], retry_later: RetryLater | None = None
+) -> dict[str, int]:
     """Deliver each given row that is still due; returns how many ended in each outcome.
 
     Rows that another run holds or that are already done are skipped, so sending the same
-    ids twice sends nothing the second time.
+    ids twice sends nothing the second time. A failed attempt leaves its row pending until
+    its next attempt is due; `retry_later(delivery_id, seconds)` (the delivery task's) asks
+    for it then, and without it the sweep sends it.
     """
     channel_of = dict(Delivery.objects.filter(pk__in=delivery_ids).values_list("pk", "channel"))
     in_app_ids = [pk for pk, channel in channel_of.items() if channel == Channel.IN_APP]
@@ -120,7 +90,7 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[str, int]:
     mail_connection = get_connection()
     try:
         for delivery in claimed:
-            outcome = _send_claimed(delivery, suppressed, mail_connection)
+            outcome = _send_claimed(delivery, suppressed, mail_connection, retry_later)
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     finally:
         with contextlib.suppress(Exception):
@@ -183,7 +153,9 @@ def deliveries_claim(*, delivery_ids: list[int]) -> list[Delivery]:
     )
 
 
-def _send_claimed(delivery: Delivery, suppressed: set[str], mail_connection) -> str:
+def _send_claimed(
+    delivery: Delivery, suppressed: set[str], mail_connection, retry_later: RetryLater | None
+) -> str:
     try:
         if delivery.channel == Channel.EMAIL:
             _email_deliver(delivery, suppressed, mail_connection)
@@ -195,11 +167,11 @@ def _send_claimed(delivery: Delivery, suppressed: set[str], mail_connection) -> 
         _bounced(delivery, str(exc))
         return DeliveryStatus.SUPPRESSED
     except channels.DeliveryError as exc:
-        return _failed_attempt(delivery, str(exc))
+        return _failed_attempt(delivery, str(exc), retry_later)
     except Exception as exc:
         # A bug must not leave the row `sending` until the lease; count it as an attempt.
         logger.exception("Delivery %s crashed", delivery.pk)
-        return _failed_attempt(delivery, f"{type(exc).__name__}: {exc}")
+        return _failed_attempt(delivery, f"{type(exc).__name__}: {exc}", retry_later)
     _mark_sent(delivery.pk)
     return DeliveryStatus.SENT
 
@@ -217,10 +189,8 @@ def _mark_sent(delivery_id: int) -> None:
     )
 
 
-def _failed_attempt(delivery: Delivery, error: str) -> str:
-    from notifications.tasks import deliver
-
-    if delivery.attempts >= int(_setting("MAX_ATTEMPTS", 6)):
+def _failed_attempt(delivery: Delivery, error: str, retry_later: RetryLater | None) -> str:
+    if delivery.attempts >= int(setting("MAX_ATTEMPTS", 6)):
         Delivery.objects.filter(pk=delivery.pk).update(
             status=DeliveryStatus.FAILED, last_error=error
         )
@@ -232,10 +202,8 @@ def _failed_attempt(delivery: Delivery, error: str) -> str:
         next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
         last_error=error,
     )
-    try:
-        deliver.apply_async(([delivery.pk],), countdown=delay)
-    except Exception:
-        logger.warning("Could not schedule retry of %s; the sweep will", delivery.pk)
+    if retry_later is not None:
+        retry_later(delivery.pk, delay)
     return DeliveryStatus.PENDING
 
 
@@ -289,7 +257,7 @@ def _webhook_deliver(delivery: Delivery) -> None:
         secret=agency.webhook_secret,
         body=body,
         idempotency_key=delivery.idempotency_key,
-        timeout=float(_setting("WEBHOOK_TIMEOUT_SECONDS", 10.0)),
+        timeout=float(setting("WEBHOOK_TIMEOUT_SECONDS", 10.0)),
     )
 
 
@@ -314,40 +282,41 @@ def in_app_fallback(*, notification_ids: list[int]) -> None:
 # The sweep and the digest ----------------------------------------------------------------
 
 
-def deliveries_sweep(*, now: dt.datetime | None = None, limit: int = 5000) -> int:
-    """Re-send rows still pending (broker was down, retry lost) and reclaim stale sends."""
+def deliveries_due(*, now: dt.datetime | None = None, limit: int = 5000) -> list[tuple[int, str]]:
+    """The rows to send again, with their channels: still pending (the broker was down, a
+    retry was lost) or claimed by a send whose lease ran out, which are reclaimed."""
     now = now or timezone.now()
-    lease = dt.timedelta(seconds=_setting("SENDING_LEASE_SECONDS", 900))
+    lease = dt.timedelta(seconds=setting("SENDING_LEASE_SECONDS", 900))
     Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - lease).update(
         status=DeliveryStatus.PENDING
     )
     # The grace period leaves freshly written rows to the task sent at their commit.
-    grace = dt.timedelta(seconds=_setting("SWEEP_GRACE_SECONDS", 60))
+    grace = dt.timedelta(seconds=setting("SWEEP_GRACE_SECONDS", 60))
     due = list(
         Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now - grace)
         .order_by("next_attempt_at", "pk")
         .values_list("pk", "channel")[:limit]
     )
-    deliveries_enqueue(due, in_worker=True)
-    return len(due)
+    return due
 
 
-def digests_send(*, now: dt.datetime | None = None) -> int:
-    """Bundle each user's waiting digest emails into one digest notification; returns how many."""
+def digests_send(*, now: dt.datetime | None = None) -> list[int]:
+    """Bundle each user's waiting digest emails into one digest notification each; returns
+    the digests' email deliveries, for the caller to hand to the workers."""
     now = now or timezone.now()
     user_ids = (
         Delivery.objects.filter(status=DeliveryStatus.DIGEST, created_at__lte=now)
         .values_list("notification__recipient_id", flat=True)
         .distinct()
     )
-    sent = 0
-    for user_id in list(user_ids):
-        sent += digest_send(user_id=user_id, now=now)
-    return sent
+    deliveries = (digest_send(user_id=user_id, now=now) for user_id in list(user_ids))
+    return [delivery_id for delivery_id in deliveries if delivery_id is not None]
 
 
 @transaction.atomic
-def digest_send(*, user_id: int, now: dt.datetime) -> int:
+def digest_send(*, user_id: int, now: dt.datetime) -> int | None:
+    """One user's digest notification and its email delivery (its id; None without waiting
+    items)."""
     waiting = list(
         Delivery.objects.select_for_update(of=("self",), skip_locked=True)
         .filter(
@@ -358,7 +327,7 @@ def digest_send(*, user_id: int, now: dt.datetime) -> int:
         .values_list("pk", "notification_id")
     )
     if not waiting:
-        return 0
+        return None
     items = list(
         Notification.objects.filter(pk__in=[n for _, n in waiting])
         .select_related("recipient")
@@ -393,5 +362,4 @@ def digest_send(*, user_id: int, now: dt.datetime) -> int:
     Delivery.objects.filter(pk__in=[pk for pk, _ in waiting]).update(
         status=DeliveryStatus.DIGESTED, digest=digest, sent_at=now
     )
-    transaction.on_commit(lambda: deliveries_enqueue([(delivery.pk, Channel.EMAIL)]), robust=True)
-    return 1
+    return delivery.pk
