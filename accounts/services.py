@@ -1,7 +1,7 @@
 """Writes to user accounts: invitations, edits, passwords and API tokens.
 
 `accounts` imports no other app; its writes reach the audit trail through
-`accounts.audit_hooks`, where the marketplace registers its writer.
+`accounts.audit`.
 """
 
 import logging
@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import Token
 
-from accounts import audit_hooks, mfa
+from accounts import mfa
+from accounts.audit import audit_record
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyAttempts
 from accounts.models import Agency, Role, User
 from accounts.permissions import (
@@ -187,7 +188,7 @@ def user_invite(
     else:
         user.set_password(password)
     user.save()
-    audit_hooks.record(
+    audit_record(
         actor=actor,
         action="user.invite",
         target=user,
@@ -253,9 +254,7 @@ def user_update(*, actor: User, user: User, data: Mapping[str, Any]) -> User:
         # That it changed, never the hash.
         before["password"], after["password"] = "(earlier)", "(changed)"
     if after:
-        audit_hooks.record(
-            actor=actor, action="user.update", target=user, before=before, after=after
-        )
+        audit_record(actor=actor, action="user.update", target=user, before=before, after=after)
     logger.info("user %s changed by %s: %s", user.pk, actor.pk, sorted(data))
     return user
 
@@ -273,7 +272,7 @@ def user_access_revoke(*, actor: User | None, user: User, changed: list[str]) ->
     and active state), wherever the change was made; the token is deleted here.
     """
     tokens, _ = Token.objects.filter(user=user).delete()
-    audit_hooks.record(
+    audit_record(
         actor=actor,
         action="user.access_revoke",
         target=user,
@@ -290,7 +289,7 @@ def user_invitation_resend(*, actor: User, user: User) -> User:
         raise Forbidden(_("You may not change this user."))
     if user.has_usable_password() or not user.is_active:
         raise Conflict(_("This person has already accepted the invitation."))
-    audit_hooks.record(actor=actor, action="user.invite_resend", target=user, after={})
+    audit_record(actor=actor, action="user.invite_resend", target=user, after={})
     _send_invitation(user, actor)
     return user
 
@@ -301,7 +300,7 @@ def user_set_password(*, user: User, password: str) -> User:
     user.set_password(password)
     user.save(update_fields=["password"])
     Token.objects.filter(user=user).delete()
-    audit_hooks.record(
+    audit_record(
         actor=user, action="user.set_password", target=user, after={"password": "(changed)"}
     )
     return user
@@ -357,7 +356,7 @@ def auth_token_rotate(*, user: User) -> Token:
     """Replace the user's API token with a new one; the old one stops working at once."""
     Token.objects.filter(user=user).delete()
     token = Token.objects.create(user=user)
-    audit_hooks.record(actor=user, action="user.token_rotate", target=user)
+    audit_record(actor=user, action="user.token_rotate", target=user)
     logger.info("api token of user %s rotated", user.pk)
     return token
 
@@ -372,5 +371,5 @@ def auth_token_revoke(*, actor: User, user: User) -> None:
             raise Forbidden(_("Only administrators may revoke another user's token."))
     deleted, _count = Token.objects.filter(user=user).delete()
     if deleted:
-        audit_hooks.record(actor=actor, action="user.token_revoke", target=user)
+        audit_record(actor=actor, action="user.token_revoke", target=user)
     logger.info("api token of user %s revoked by %s", user.pk, actor.pk)

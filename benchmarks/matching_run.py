@@ -98,7 +98,7 @@ def main() -> None:
 
     from marketplace.matching.assignment import AssignmentError, solve_assignment, solve_model
     from marketplace.matching.greedy import greedy_assignment
-    from marketplace.services import matching_runs
+    from marketplace.services import matching_run_start, matching_runs
 
     _ensure_population(args)
     _clear_runs()
@@ -109,7 +109,7 @@ def main() -> None:
     load_before = os.getloadavg()
     cpu_started = _cpu_seconds()
     started = time.perf_counter()
-    run = matching_runs.matching_run_start(actor=_coordinator())
+    run = matching_run_start.matching_run_start(actor=_coordinator())
     wall = time.perf_counter() - started
     cpu = _cpu_seconds() - cpu_started
     run.refresh_from_db()

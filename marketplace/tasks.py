@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from marketplace import reminders
-from marketplace.services import fit_alerts, matching_runs, saved_searches
+from marketplace.services import fit_alerts, matching_runs, saved_search_alerts
 
 
 @shared_task(name="marketplace.tasks.matching_run_execute", acks_late=True)
@@ -34,13 +34,13 @@ def unfilled_needs_notify() -> int:
 @shared_task(name="marketplace.tasks.saved_searches_check", acks_late=True)
 def saved_searches_check(kind: str, item_id: int) -> int:
     """After a specialist or need changed: alert the saved searches it now fits."""
-    return saved_searches.saved_searches_check(kind=kind, item_id=item_id)
+    return saved_search_alerts.saved_searches_check(kind=kind, item_id=item_id)
 
 
 @shared_task(name="marketplace.tasks.saved_search_baseline", acks_late=True)
 def saved_search_baseline(search_id: int) -> int:
     """After a search was saved: record what fits it already (no alert for those)."""
-    return saved_searches.saved_search_baseline(search_id=search_id)
+    return saved_search_alerts.saved_search_baseline(search_id=search_id)
 
 
 @shared_task(name="marketplace.tasks.need_fit_alert_send", acks_late=True)

@@ -1,18 +1,17 @@
 """Writes: the one entry point the marketplace calls to tell people about an event, and the
 user's own changes (read state, preferences)."""
 
-import json
 import logging
 from collections.abc import Iterable, Mapping
 from functools import partial
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.errors import InvalidInput, NotFound
+from accounts.json_values import json_plain
 from accounts.models import Agency, User
 from notifications import selectors
 from notifications.delivery import absolute_url, deliveries_enqueue, in_app_fallback
@@ -27,11 +26,6 @@ from notifications.models import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-def _plain(context: Mapping[str, Any]) -> dict[str, Any]:
-    # Dates, decimals and lazy strings become JSON values once, here, for storage and webhooks.
-    return json.loads(json.dumps(dict(context), cls=DjangoJSONEncoder, default=str))
 
 
 @transaction.atomic
@@ -56,7 +50,8 @@ def notify(
     kind = str(kind)
     if kind not in NotificationKind.values:
         logger.warning("notify() called with unknown kind %r", kind)
-    plain = _plain(context)
+    # Dates, decimals and lazy strings become JSON values once, here, for storage and webhooks.
+    plain = json_plain(dict(context))
     users = {user.pk: user for user in recipients if user is not None and user.is_active}
     choices = selectors.preferences_for(user_ids=users.keys(), kind=kind)
     suppressed = set(
@@ -121,7 +116,7 @@ def _webhook_deliveries(
     payload = {
         "event": kind,
         "link": absolute_url(link),
-        "data": context if plain else _plain(context),
+        "data": context if plain else json_plain(context),
     }
     return [
         Delivery(agency=agency, channel=Channel.WEBHOOK, kind=kind, payload=payload)

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from marketplace.models import MatchingRun
 from marketplace.selectors.matching_runs import matching_run_get, matching_run_list
-from marketplace.services.matching_runs import matching_run_start
+from marketplace.services.matching_run_start import matching_run_start
 
 ERROR = inline_serializer("MatchingRunError", fields={"detail": serializers.CharField()})
 FORBIDDEN = OpenApiResponse(ERROR, description="Only coordinators and admins run matching.")

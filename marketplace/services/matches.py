@@ -12,7 +12,6 @@ to keep in step.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,7 +21,9 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 
 from accounts.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from accounts.json_values import json_plain
 from accounts.models import User
+from accounts.request_context import current_request_id
 from fastpaths.bulk_copy import bulk_insert
 from marketplace.audit import audit_record
 from marketplace.explanations import exclusions_in_words
@@ -54,7 +55,6 @@ from marketplace.permissions import (
     can_view_specialist,
 )
 from marketplace.reports.facts import report_facts_refresh
-from marketplace.request_context import current_request_id
 from marketplace.selectors.capacity import capacity_windows
 from marketplace.selectors.matches import match_get
 from marketplace.services.notices import (
@@ -85,14 +85,6 @@ class Proposal:
 # Reading helpers ------------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 def _snapshot(match: Match) -> dict[str, Any]:
     """The match fields a reader of the audit trail needs to follow its history."""
     fields = (
@@ -108,7 +100,7 @@ def _snapshot(match: Match) -> dict[str, Any]:
         "declined_by_id",
         "closed_at",
     )
-    return {name: _plain(getattr(match, name)) for name in fields}
+    return json_plain({name: getattr(match, name) for name in fields})
 
 
 # Stored as English message ids, translated when each reader's text is rendered.

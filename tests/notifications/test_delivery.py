@@ -8,7 +8,7 @@ import json
 import pytest
 from django.utils import timezone
 
-from notifications import delivery
+from notifications import delivery, tasks
 from notifications.models import (
     Channel,
     Delivery,
@@ -200,7 +200,7 @@ def test_sweep_reclaims_a_send_whose_worker_died(settings, locmem_email):
     long_ago = timezone.now() - dt.timedelta(hours=2)
     Delivery.objects.filter(pk=email.pk).update(status=DeliveryStatus.SENDING, claimed_at=long_ago)
 
-    delivery.deliveries_sweep()
+    tasks.sweep()
 
     email.refresh_from_db()
     assert email.status == DeliveryStatus.SENT
@@ -211,7 +211,7 @@ def test_sweep_leaves_fresh_rows_to_their_own_task(settings, locmem_email):
     settings.NOTIFICATIONS_SWEEP_GRACE_SECONDS = 60
     _email_delivery()
 
-    assert delivery.deliveries_sweep() == 0
+    assert tasks.sweep() == 0
     assert locmem_email.outbox == []
 
 
@@ -224,14 +224,14 @@ def test_digest_bundles_waiting_emails_into_one_message(
     _email_delivery(user)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert delivery.digests_send() == 1
+        assert tasks.digest() == 1
 
     [message] = locmem_email.outbox
     assert message.subject == "Your daily digest (2)"
     assert message.body.count("Engagement confirmed") == 2
     first.refresh_from_db()
     assert first.status == DeliveryStatus.DIGESTED and first.digest.kind == "digest"
-    assert delivery.digests_send() == 0
+    assert tasks.digest() == 0
 
 
 def test_admin_retry_gives_a_failed_delivery_new_attempts(

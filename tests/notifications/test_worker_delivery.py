@@ -7,7 +7,6 @@ import json
 import pytest
 from django.db import transaction
 
-from notifications import delivery
 from notifications.models import (
     Channel,
     Delivery,
@@ -185,7 +184,7 @@ def test_sweep_function_returns_how_many_it_handed_out(live_worker, locmem_email
     with broker_unreachable():
         _notify_committed(factories.UserFactory.create_batch(2))
 
-    assert delivery.deliveries_sweep() == 4
+    assert sweep() == 4
     assert wait_for(lambda: len(locmem_email.outbox) == 2)
 
 

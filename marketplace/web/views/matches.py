@@ -38,7 +38,7 @@ from marketplace.services.matches import (
     match_reject,
     matches_review_each,
 )
-from marketplace.services.matching_runs import matching_run_start
+from marketplace.services.matching_run_start import matching_run_start
 from marketplace.web.cursor import query_without_cursor, web_keyset_page
 from marketplace.web.forms import CompleteForm, DeclineForm, RejectForm
 from marketplace.web.service_messages import error_text, in_request_language

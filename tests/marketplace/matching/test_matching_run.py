@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from marketplace.models import Match, MatchingRun, MatchingRunStatus, MatchStatus
 from marketplace.services.matches import match_accept, match_approve, match_reject
-from marketplace.services.matching_runs import matching_run_execute, matching_run_start
+from marketplace.services.matching_run_start import matching_run_start
+from marketplace.services.matching_runs import matching_run_execute
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0004_saved_search_kind'),
+        ('notifications', '0005_store_kind_and_context'),
     ]
 
     operations = [
