@@ -15,7 +15,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CODE = ("accounts", "marketplace", "notifications", "locale", "manage.py", "pyproject.toml")
+CODE = (
+    "accounts",
+    "marketplace",
+    "notifications",
+    "fastpaths",
+    "locale",
+    "manage.py",
+    "pyproject.toml",
+)
 
 
 def _entries(po_text: str) -> list[tuple[str, str, bool]]:
