@@ -83,8 +83,8 @@ def assert_no_page_scroll(page) -> None:
     )
     if overflow > 0:
         wide = page.evaluate(
-            """() => [...document.querySelectorAll('body *')]
-                .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth)
+            """() => [...document.querySelectorAll('body *')].filter(
+                el => el.getBoundingClientRect().right > document.documentElement.clientWidth)
                 .slice(0, 5).map(el => el.tagName + '.' + el.className + '#' + el.id)"""
         )
         raise AssertionError(f"{page.url} scrolls sideways by {overflow}px: {wide}")
