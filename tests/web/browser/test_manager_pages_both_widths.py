@@ -83,11 +83,21 @@ def assert_no_page_scroll(page) -> None:
     )
     if overflow > 0:
         wide = page.evaluate(
-            """() => [...document.querySelectorAll('body *')]
-                .filter(el => el.getBoundingClientRect().right > window.innerWidth)
+            """() => [...document.querySelectorAll('body *')].filter(
+                el => el.getBoundingClientRect().right > document.documentElement.clientWidth)
                 .slice(0, 5).map(el => el.tagName + '.' + el.className + '#' + el.id)"""
         )
         raise AssertionError(f"{page.url} scrolls sideways by {overflow}px: {wide}")
+
+
+def assert_no_table_cut_off(page) -> None:
+    """On a desktop every table shows whole, without scrolling inside its box."""
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('.table-scroll, .report-table-wrap')]
+            .filter(box => box.scrollWidth > box.clientWidth + 1)
+            .map(box => (box.querySelector('caption') || box).textContent.trim().slice(0, 60))"""
+    )
+    assert not cut, f"{page.url}: tables cut off at 1280 px: {cut}"
 
 
 class SizedVisitor(Visitor):
@@ -113,6 +123,8 @@ class SizedVisitor(Visitor):
     def check(self) -> None:
         assert_no_page_scroll(self.page)
         assert_in_one_language(self.page, self.language)
+        if self.page.viewport_size["width"] >= 1280:
+            assert_no_table_cut_off(self.page)
 
 
 def _world(language: str):
