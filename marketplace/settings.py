@@ -296,6 +296,8 @@ NOTIFICATIONS_SWEEP_GRACE_SECONDS = env.float("NOTIFICATIONS_SWEEP_GRACE_SECONDS
 # A worker renews the lease of the rows it holds while it sends (every third of it), so
 # only a send whose worker died is looked at again, checked against the sent log first.
 NOTIFICATIONS_SENDING_LEASE_SECONDS = env.float("NOTIFICATIONS_SENDING_LEASE_SECONDS", default=60.0)
+# The mail relay's log (Postfix format), read before a stale email is sent again.
+NOTIFICATIONS_MAIL_LOG_FILE = env.str("NOTIFICATIONS_MAIL_LOG_FILE", default="")
 # A nomination goes to the coordinators who follow the need's agency or skill area; when
 # nobody does: "all" coordinators, or "none" (the approval queue and the reminder).
 NOTIFICATIONS_PROPOSAL_FALLBACK = env.str("NOTIFICATIONS_PROPOSAL_FALLBACK", default="all")

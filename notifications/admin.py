@@ -3,16 +3,26 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from notifications import services
-from notifications.models import Delivery, Notification, NotificationPreference, SuppressedAddress
+from notifications.models import (
+    Delivery,
+    Notification,
+    NotificationPreference,
+    ProposalFollow,
+    SuppressedAddress,
+)
 
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "recipient", "title", "in_app_at", "read_at"]
+    list_display = ["created_at", "kind", "recipient", "shown_title", "in_app_at", "read_at"]
     list_filter = ["kind"]
-    search_fields = ["title", "recipient__email"]
+    search_fields = ["recipient__email"]
     raw_id_fields = ["recipient"]
     date_hierarchy = "created_at"
+
+    @admin.display(description="title")
+    def shown_title(self, notification: Notification) -> str:
+        return notification.shown_title
 
 
 @admin.register(Delivery)
@@ -51,6 +61,12 @@ class DeliveryAdmin(admin.ModelAdmin):
 class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "kind", "in_app", "email", "digest"]
     list_filter = ["kind"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(ProposalFollow)
+class ProposalFollowAdmin(admin.ModelAdmin):
+    list_display = ["user", "agency", "skill_category"]
     raw_id_fields = ["user"]
 
 

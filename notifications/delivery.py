@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from notifications import channels
+from notifications.mail_log import mail_log_accepted
 from notifications.messages import language_of, notification_text
 from notifications.models import (
     Channel,
@@ -79,7 +80,9 @@ def deliveries_enqueue(deliveries: Iterable[tuple[int, str]], *, in_worker: bool
     for delivery_id, channel in deliveries:
         (in_app if channel == Channel.IN_APP else outside).append(delivery_id)
     batches = _chunks(in_app, int(_setting("IN_APP_BATCH_SIZE", 500)))
-    batches += _chunks(outside, int(_setting("BATCH_SIZE", 25)))
+    # One task, one claim and one SMTP session per hundred messages; the lease is renewed
+    # while they go out, so a slow mail server does not let another worker take them.
+    batches += _chunks(outside, int(_setting("BATCH_SIZE", 100)))
     try:
         if len(batches) > FAN_OUT_INLINE_BATCHES and not in_worker:
             fan_out.delay([[pk, str(channel)] for pk, channel in deliveries])
@@ -418,8 +421,8 @@ def deliveries_sweep(*, now: dt.datetime | None = None, limit: int = 5000) -> in
 
 
 def deliveries_reclaim(*, now: dt.datetime | None = None) -> list[tuple[int, str]]:
-    """Rows `sending` past their lease: sent if the sent log has them, else pending again
-    (returned, to be handed out now).
+    """Rows `sending` past their lease: sent if the sent log (or, for email, the mail
+    server's log) has them, else pending again (returned, to be handed out now).
 
     While the sent log cannot be read they stay as they are: better late than twice.
     """
@@ -435,6 +438,13 @@ def deliveries_reclaim(*, now: dt.datetime | None = None) -> list[tuple[int, str
     accepted = sent_log_lookup(idempotency_keys=[key for key, _ in rows.values()])
     if accepted is None:
         return []
+    accepted |= mail_log_accepted(
+        idempotency_keys=[
+            key
+            for key, channel in rows.values()
+            if channel == Channel.EMAIL and key not in accepted
+        ]
+    )
     sent_ids = [pk for pk, (key, _) in rows.items() if key in accepted]
     again = [(pk, channel) for pk, (key, channel) in rows.items() if key not in accepted]
     marked = stale.filter(pk__in=sent_ids).update(

@@ -15,6 +15,7 @@ from notifications.models import (
     Notification,
     NotificationKind,
     NotificationPreference,
+    ProposalFollow,
 )
 
 # Kinds a user can tune; the digest is only the vehicle for the others.
@@ -104,3 +105,16 @@ def event_told(*, kind: str, since: dt.date | None = None, **context: Any) -> bo
         notifications = notifications.filter(created_at__date__gte=since)
         webhooks = webhooks.filter(created_at__date__gte=since)
     return notifications.exists() or webhooks.exists()
+
+
+def proposal_follows(*, user: User) -> tuple[set[int], set[str]]:
+    """The agencies (ids) and skill categories a coordinator answers for."""
+    agencies, categories = set(), set()
+    for agency_id, category in ProposalFollow.objects.filter(user=user).values_list(
+        "agency_id", "skill_category"
+    ):
+        if agency_id:
+            agencies.add(agency_id)
+        else:
+            categories.add(category)
+    return agencies, categories

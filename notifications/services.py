@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.errors import InvalidInput, NotFound
 from accounts.json_values import json_plain
-from accounts.models import Agency, User
+from accounts.models import Agency, Role, User
 from notifications import selectors
 from notifications.delivery import absolute_url, deliveries_enqueue, in_app_fallback
 from notifications.models import (
@@ -22,6 +22,7 @@ from notifications.models import (
     Notification,
     NotificationKind,
     NotificationPreference,
+    ProposalFollow,
     SuppressedAddress,
 )
 
@@ -189,6 +190,23 @@ def preferences_update(
         values = {**current[kind], **{k: bool(v) for k, v in change.items()}}
         NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults=values)
     return selectors.preferences_get(user=user)
+
+
+@transaction.atomic
+def proposal_follows_set(
+    *, user: User, agency_ids: Iterable[int], skill_categories: Iterable[str]
+) -> None:
+    """Replace which agencies' needs and skill areas a coordinator answers for (the
+    nominations they are told of)."""
+    if user.role not in (Role.COORDINATOR, Role.ADMIN):
+        raise InvalidInput(field_errors={"follows": ["Only coordinators answer for proposals."]})
+    agencies = set(Agency.objects.filter(pk__in=list(agency_ids)).values_list("pk", flat=True))
+    categories = {category for category in skill_categories if category}
+    ProposalFollow.objects.filter(user=user).delete()
+    ProposalFollow.objects.bulk_create(
+        [ProposalFollow(user=user, agency_id=pk) for pk in sorted(agencies)]
+        + [ProposalFollow(user=user, skill_category=c) for c in sorted(categories)]
+    )
 
 
 @transaction.atomic

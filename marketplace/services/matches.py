@@ -167,8 +167,9 @@ def matches_cancel_for_need(*, need: Need, actor: User | None) -> int:
 
     Called by the need's own services, which check who may cancel the need; this
     releases the reserved capacity (by leaving the reserving statuses), records an
-    audit event per match and tells each specialist, plus their home managers where
-    the match had reserved their time. Returns how many matches were cancelled.
+    audit event per match and tells who `ROUTES` names (the specialist, their home
+    managers where the match had reserved their time, the approver; not the actor).
+    Returns how many matches were cancelled.
     """
     matches = list(
         Match.objects.select_for_update(of=("self",))
@@ -199,9 +200,9 @@ def matches_cancel_for_specialist(*, specialist: Specialist, actor: User | None)
 
     Called by the privacy service, which checks who may do this. The needs are locked
     first, in id order, then the matches, keeping the lock order of the transitions.
-    Reserved capacity is released by the status change; the needs' managers and the
-    approving coordinator are told (the specialist, being erased, is not; the caller
-    anonymises their name first so the notices do not carry it). Returns the ids of the
+    Reserved capacity is released by the status change; who `ROUTES` names is told, but
+    not the specialist, being erased (the caller anonymises their name first so the
+    notices do not carry it). Returns the ids of the
     matches cancelled.
     """
     need_ids = sorted(
@@ -324,8 +325,8 @@ def match_nominate(*, actor: User, need: Need, specialist: Specialist) -> Match:
     Refuses a specialist the actor cannot see (404), a need that is not open or a pair
     that already has an active match (409), and a specialist who fails a hard constraint
     of the need with the reasons the shortlist's `?explain=` gives: 409 when free capacity
-    is all that is missing (a capacity conflict), else 400 on `specialist`. Coordinators
-    are told.
+    is all that is missing (a capacity conflict), else 400 on `specialist`. The
+    coordinators responsible for the need are told, and both agencies.
     """
     if not can_manage_need(actor, need):
         if can_view_need(actor, need):
@@ -706,8 +707,7 @@ def match_complete(
 def match_cancel(*, actor: User, match: Match) -> Match:
     """The need's manager withdraws an active match; reserved capacity is released.
 
-    The specialist is told, and their home managers too when the match had reserved
-    their time; the approving coordinator hears of it as well.
+    Who `ROUTES` names for `match_cancelled` is told, except the manager who withdrew it.
     """
     _visible_or_404(actor, match)
     if not can_manage_need(actor, match.need):

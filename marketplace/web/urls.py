@@ -80,6 +80,16 @@ urlpatterns = [
         name="notification_read",
     ),
     path(
+        "notifications/<int:pk>/open/",
+        notifications.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/preferences/",
+        notifications.notification_preferences,
+        name="notification_preferences",
+    ),
+    path(
         "notifications/read-all/",
         notifications.notification_read_all,
         name="notification_read_all",

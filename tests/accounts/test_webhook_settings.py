@@ -48,6 +48,7 @@ def test_development_setting_allows_http_to_localhost_only(settings):
 @pytest.fixture
 def admin_client(client):
     client.force_login(factories.AdminFactory())
+    client.cookies["django_language"] = "en"
     return client
 
 

@@ -65,6 +65,8 @@ class SMTPServerState:
     messages: list[bytes] = field(default_factory=list)
     sessions: int = 0
     refuse: set[str] = field(default_factory=set)  # addresses answered 550 on RCPT
+    delay: float = 0.0  # seconds before accepting each message (a slow server)
+    log_path: str = ""  # a mail log in Postfix's format, one line per accepted message
 
     def message_ids(self) -> list[str]:
         """The Message-ID of each accepted message, in order (the server's mail log)."""
@@ -75,6 +77,18 @@ class SMTPServerState:
                     ids.append(line.split(b":", 1)[1].strip().decode())
                     break
         return ids
+
+
+def _postfix_line(message: bytes) -> str:
+    message_id = next(
+        (
+            line.split(b":", 1)[1].strip().decode()
+            for line in message.split(b"\r\n")
+            if line.lower().startswith(b"message-id:")
+        ),
+        "",
+    )
+    return f"Dec  3 18:00:00 relay postfix/cleanup[4711]: 4F3A21: message-id={message_id}\n"
 
 
 class _SMTPHandler(socketserver.StreamRequestHandler):
@@ -96,7 +110,11 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
                     elif state.mode == "452-data":
                         self.reply("452 4.3.1 insufficient storage")
                     else:
+                        time.sleep(state.delay)
                         state.messages.append(message)
+                        if state.log_path:
+                            with open(state.log_path, "a") as log:
+                                log.write(_postfix_line(message))
                         self.reply("250 2.0.0 queued")
                 else:
                     data.append(line)

@@ -165,4 +165,29 @@ def test_webhook_url_that_now_resolves_to_a_private_address_is_not_called(
 
     assert delivery.delivery_send(delivery_id=hook.pk) == DeliveryStatus.FAILED
     hook.refresh_from_db()
-    assert "public address" in hook.last_error
+    assert "10.0.0.8" in hook.last_error  # "must point to a public address, not 10.0.0.8"
+
+
+def test_a_stale_email_the_mail_server_logged_is_marked_sent_not_sent_again(
+    locmem_email, settings, tmp_path
+):
+    settings.NOTIFICATIONS_SWEEP_GRACE_SECONDS = 0
+    log = tmp_path / "mail.log"
+    settings.NOTIFICATIONS_MAIL_LOG_FILE = str(log)
+    logged, unlogged = (_email_delivery(factories.UserFactory()) for _ in range(2))
+    log.write_text(
+        "Dec  3 18:00:00 relay postfix/cleanup[4711]: 4F3A21: "
+        f"message-id=<{logged.idempotency_key}@notifications.delad-kompetens>\n"
+    )
+    long_ago = timezone.now() - dt.timedelta(minutes=5)
+    Delivery.objects.filter(pk__in=[logged.pk, unlogged.pk]).update(
+        status=DeliveryStatus.SENDING, claimed_at=long_ago
+    )
+
+    delivery.deliveries_sweep()
+
+    assert [m.extra_headers["Idempotency-Key"] for m in locmem_email.outbox] == [
+        unlogged.idempotency_key
+    ]
+    logged.refresh_from_db()
+    assert logged.status == DeliveryStatus.SENT

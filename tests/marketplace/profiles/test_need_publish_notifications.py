@@ -81,7 +81,7 @@ def test_fit_alert_waits_for_the_publishing_commit(world, need, django_capture_o
 
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
-            need_publish(actor=world.users["manager_own"], need=need)
+            need_publish(actor=world.users["manager_own"], need_id=need.pk)
         assert not _told(fits)
 
     assert _told(fits)

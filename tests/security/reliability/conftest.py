@@ -10,6 +10,7 @@ from django.db import connection
 from django.urls import Resolver404, resolve
 
 from tests import factories
+from tests.notifications.conftest import smtp_server  # noqa: F401
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float = 20.0) -> bool:

@@ -111,7 +111,7 @@ def _big_market() -> None:
     )
 
 
-def _start_worker(name: str, **extra_env: str) -> subprocess.Popen:
+def _start_worker(name: str, queue: str = "matching", **extra_env: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
@@ -125,7 +125,7 @@ def _start_worker(name: str, **extra_env: str) -> subprocess.Popen:
             "marketplace",
             "worker",
             "-Q",
-            "matching",
+            queue,
             "--pool",
             "solo",
             "--without-gossip",
