@@ -37,7 +37,7 @@ def test_a_published_need_that_fits_alerts_the_owner_once(watcher, board_search,
     [alert] = alerts(watcher)
     assert alert.link == f"/needs/{need.pk}/"
     assert alert.context["search_name"] == "Data" and alert.context["need_id"] == need.pk
-    assert "Dataplattform för trafikdata" in alert.title
+    assert "Dataplattform för trafikdata" in alert.shown_title
     assert SavedSearchHit.objects.get(search=board_search, item_id=need.pk).notified
 
 
@@ -159,7 +159,7 @@ def test_a_specialist_who_becomes_available_alerts_the_managers_search(
 
     [alert] = alerts(borrowing_manager)
     assert alert.link == f"/specialists/{specialist.pk}/"
-    assert "Kim Berg" in alert.title
+    assert "Kim Berg" in alert.shown_title
 
 
 def test_a_level_raised_to_fit_alerts_and_a_level_too_low_does_not(

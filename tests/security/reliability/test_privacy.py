@@ -197,8 +197,10 @@ def test_erasure_cancels_active_matches_and_tells_the_needs_managers(history, cl
     assert match.status == MatchStatus.CANCELLED
     assert AuditEvent.objects.filter(action="match.cancel", object_id=str(match.pk)).exists()
     told = Notification.objects.filter(kind=NotificationKind.MATCH_CANCELLED)
+    # As the routing table says, less the specialist being erased.
     assert {n.recipient_id for n in told} == {
         history["borrower_manager"].pk,
+        history["lender_manager"].pk,
         history["coordinator"].pk,
     }
 
