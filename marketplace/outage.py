@@ -118,5 +118,10 @@ class AtomicApiWriteMiddleware:
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         if request.method in SAFE_METHODS or not request.path.startswith(API_PREFIX):
             return None
-        with transaction.atomic():
-            return view_func(request, *view_args, **view_kwargs)
+        try:
+            with transaction.atomic():
+                return view_func(request, *view_args, **view_kwargs)
+        except UNAVAILABLE:
+            # Raised here, the error would pass no middleware's `process_exception`.
+            logger.error("Database or cache unavailable during %s %s", request.method, request.path)
+            return database_unavailable_response(request)
