@@ -14,6 +14,8 @@ from functools import reduce
 from operator import or_
 
 import django_filters
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
 from django.db.models import (
     Case,
     Exists,
@@ -34,6 +36,7 @@ from marketplace.models import (
     Availability,
     Clearance,
     Need,
+    NeedSkill,
     NeedStatus,
     Region,
     Specialist,
@@ -43,6 +46,8 @@ from marketplace.selectors.filtering import IdFilter, ListFilterSet
 from marketplace.selectors.needs import needs_asking_for
 
 TEXT_MAX_LENGTH = 100
+# PostgreSQL's text search configuration: the agencies write in Swedish.
+SEARCH_CONFIG = "swedish"
 
 
 def text_containing(text: str, *fields: str) -> Q:
@@ -53,6 +58,27 @@ def text_containing(text: str, *fields: str) -> Q:
     """
     needle = Lower(Value(text))
     return reduce(or_, (Q(GreaterThan(StrIndex(Lower(field), needle), 0)) for field in fields))
+
+
+def _on_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def text_search(
+    queryset: QuerySet, text: str, *, fields: tuple[str, ...], skill_rows: QuerySet
+) -> QuerySet:
+    """Rows whose `fields` or skill names hold `text`; on PostgreSQL also full-text matches
+    in Swedish (stemmed: "arkitekter" finds "arkitekt"). SQLite keeps the plain matches.
+
+    The text reaches the query as one unchanged parameter whatever it is, as compiled
+    queries need; the query's shape depends only on the database.
+    """
+    skills = skill_rows.filter(GreaterThan(StrIndex(Lower("skill__name"), Lower(Value(text))), 0))
+    matches = text_containing(text, *fields) | Q(Exists(skills))
+    if _on_postgresql():
+        queryset = queryset.alias(text_document=SearchVector(*fields, config=SEARCH_CONFIG))
+        matches |= Q(text_document=SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch"))
+    return queryset.filter(matches)
 
 
 class SpecialistFilter(ListFilterSet):
@@ -84,7 +110,7 @@ class SpecialistFilter(ListFilterSet):
     q = django_filters.CharFilter(
         method="filter_text",
         max_length=TEXT_MAX_LENGTH,
-        label="Text in the name, title or summary",
+        label="Text in the name, title, summary or skill names (Swedish full-text search)",
     )
 
     class Meta:
@@ -109,7 +135,12 @@ class SpecialistFilter(ListFilterSet):
         return queryset.alias(effective_clearance=effective).filter(effective_clearance__gte=value)
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(text_containing(value, "user__name", "title", "summary"))
+        return text_search(
+            queryset,
+            value,
+            fields=("user__name", "title", "summary"),
+            skill_rows=SpecialistSkill.objects.filter(specialist=OuterRef("pk")),
+        )
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)
@@ -150,7 +181,9 @@ class NeedFilter(ListFilterSet):
         validators=[validate_date_in_range],
     )
     q = django_filters.CharFilter(
-        method="filter_text", max_length=TEXT_MAX_LENGTH, label="Text in the title or description"
+        method="filter_text",
+        max_length=TEXT_MAX_LENGTH,
+        label="Text in the title, description or skill names (Swedish full-text search)",
     )
 
     class Meta:
@@ -161,4 +194,9 @@ class NeedFilter(ListFilterSet):
         return needs_asking_for(queryset, skill_id=value)
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(text_containing(value, "title", "description"))
+        return text_search(
+            queryset,
+            value,
+            fields=("title", "description"),
+            skill_rows=NeedSkill.objects.filter(need=OuterRef("pk")),
+        )

@@ -289,7 +289,7 @@ class NeedFilterForm(WebForm):
     period_to = BoundedDateField(label=_("Period to"), required=False)
     q = forms.CharField(
         label=_("Search text"),
-        help_text=_("Found in the title or description."),
+        help_text=_("Found in the title, the description or the skills asked for."),
         max_length=TEXT_MAX_LENGTH,
         required=False,
     )
@@ -336,7 +336,7 @@ class SpecialistFilterForm(WebForm):
     )
     q = forms.CharField(
         label=_("Search text"),
-        help_text=_("Found in the name, title or summary."),
+        help_text=_("Found in the name, title, summary or skills."),
         max_length=TEXT_MAX_LENGTH,
         required=False,
     )

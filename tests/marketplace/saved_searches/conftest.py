@@ -7,7 +7,9 @@ from tests import factories
 
 @pytest.fixture
 def skill():
-    return factories.SkillFactory(name="Dataplattformar")
+    return factories.SkillFactory(
+        name="Plattformsdrift"
+    )  # no "data": the text search reads skill names too
 
 
 @pytest.fixture

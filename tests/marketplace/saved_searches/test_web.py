@@ -33,7 +33,7 @@ def test_manager_saves_the_directory_search_they_are_looking_at(
 
     form = client.get(link)
     assert form.status_code == 200
-    assert "Dataplattformar" in form.content.decode()  # the criteria, in words
+    assert "Plattformsdrift" in form.content.decode()  # the criteria, in words
     with django_capture_on_commit_callbacks(execute=True):
         saved = client.post(
             "/saved-searches/new/",
