@@ -7,12 +7,15 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accounts.models import Agency, User
 from marketplace.audit import audit_record
 from marketplace.models import (
     Clearance,
+    Match,
+    MatchStatus,
     Need,
     NeedSkill,
     NeedStatus,
@@ -44,6 +47,9 @@ NEED_FIELDS = (
     "allow_own_agency",
 )
 EDITABLE_STATUSES = (NeedStatus.DRAFT, NeedStatus.OPEN)
+# What an approved or accepted match was agreed on; text fields edit freely.
+MATCH_BOUND_FIELDS = ("start", "end", "capacity_percent", "headcount", "clearance_required")
+RESERVING_LIVE_STATUSES = (MatchStatus.APPROVED, MatchStatus.ACCEPTED)
 # Reasons a manager may give when an open need ends without anyone; `withdrawn` is cancel's.
 CLOSE_REASONS = (UnfilledReason.NO_CANDIDATE, UnfilledReason.NONE_ACCEPTED)
 
@@ -123,6 +129,48 @@ def _lock_need(actor: User, need_id: int) -> Need:
     return need
 
 
+def _required_skills(skills: Sequence[NeedSkillSpec]) -> set[tuple[int, int]]:
+    return {(item.skill_id, item.min_level) for item in skills if item.required}
+
+
+def _refuse_if_live_matches(
+    need: Need, *, changed: Mapping[str, Any], skills: Sequence[NeedSkillSpec] | None
+) -> None:
+    """Refuse (409) a change to what an approved or accepted match was agreed on.
+
+    Such a match reserves the specialist for the need's period and share as they were;
+    changing them under it would leave the reservation and the need silently apart.
+    """
+    fields = sorted(set(changed) & set(MATCH_BOUND_FIELDS))
+    if skills is not None:
+        current = set(
+            NeedSkill.objects.filter(need=need, required=True).values_list("skill_id", "min_level")
+        )
+        if _required_skills(skills) != current:
+            fields.append("skills")
+    if not fields:
+        return
+    live = list(
+        Match.objects.filter(need=need, status__in=RESERVING_LIVE_STATUSES)
+        .select_related("specialist__user")
+        .order_by("pk")
+    )
+    if not live:
+        return
+    names = ", ".join(
+        f"{match.specialist.user.name} ({match.get_status_display()}, #{match.pk})"
+        for match in live
+    )
+    raise Conflict(
+        gettext(
+            "The need has approved or accepted matches, so its %(fields)s cannot change: "
+            "%(matches)s. Change a running engagement from its match page (or "
+            "matches/{id}/change/), or withdraw the matches first."
+        )
+        % {"fields": ", ".join(fields), "matches": names}
+    )
+
+
 @transaction.atomic
 def need_create(
     *,
@@ -177,12 +225,17 @@ def need_update(
     _validate(values, check_start_not_past="start" in changed)
     if skills is not None:
         _validate_skills(skills)
+    _refuse_if_live_matches(need, changed=changed, skills=skills)
     before = {name: audit_value(getattr(need, name)) for name in changed}
     after = {name: audit_value(value) for name, value in changed.items()}
     for name, value in changed.items():
         setattr(need, name, value)
     if changed:
         need.save(update_fields=[*changed, "updated_at"])
+        # A proposal reserves nothing yet: it follows the need, and approval checks it.
+        Match.objects.filter(need=need, status=MatchStatus.PROPOSED).update(
+            start=need.start, end=need.end, capacity_percent=need.capacity_percent
+        )
     if skills is not None:
         old_skills = _skills_snapshot(need)
         new_skills = sorted(
@@ -231,6 +284,15 @@ def need_publish(*, actor: User, need: Need) -> Need:
     need = _lock_need(actor, need.pk)
     if need.status == NeedStatus.DRAFT and need.start < timezone.localdate():
         raise Conflict("The need's start date has passed; move it before publishing.")
+    if (
+        need.status == NeedStatus.DRAFT
+        and not NeedSkill.objects.filter(need=need, required=True).exists()
+    ):
+        raise InvalidInput(
+            field_errors={
+                "skills": [gettext("A need must have at least one required skill to be published.")]
+            }
+        )
     now = timezone.now()
     updated = Need.objects.filter(pk=need.pk, status=NeedStatus.DRAFT).update(
         status=NeedStatus.OPEN, published_at=now, updated_at=now

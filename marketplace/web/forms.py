@@ -247,6 +247,52 @@ class CompleteForm(WebForm):
         help_text=_("1 is poor, 5 is excellent."),
     )
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
+    last_day = forms.DateField(
+        label=_("Last day worked (optional)"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Before the planned end: the rest of the booking is released."),
+    )
+
+
+class ChangeForm(WebForm):
+    start = forms.DateField(
+        label=_("New start"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Only before the engagement has started."),
+    )
+    end = forms.DateField(label=_("New end"), widget=DateInput(), required=False)
+    capacity_percent = forms.IntegerField(
+        label=_("New share of full time (%)"), min_value=1, max_value=100, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors and not any(value is not None for value in data.values()):
+            raise forms.ValidationError(_("Give a new start, end or share."))
+        return data
+
+
+class EndEarlyForm(WebForm):
+    last_day = forms.DateField(label=_("Last day"), widget=DateInput())
+
+
+class ChangeDeclineForm(WebForm):
+    comment = forms.CharField(
+        label=_("Why not? (optional)"), widget=forms.Textarea, required=False, max_length=2000
+    )
+
+
+class FeedbackForm(WebForm):
+    rating = forms.TypedChoiceField(
+        label=_("Your rating of the assignment"),
+        choices=[("", _("Choose a rating")), *LEVEL_CHOICES],
+        coerce=int,
+        empty_value=None,
+        help_text=_("1 is poor, 5 is excellent."),
+    )
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
 
 
 class NeedFilterForm(WebForm):

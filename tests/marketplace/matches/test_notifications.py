@@ -64,18 +64,19 @@ def test_single_consent_tells_nobody(world):
     assert not Notification.objects.exists()
 
 
-def test_acceptance_tells_both_agencies_managers_and_the_approving_coordinator(world):
+def test_acceptance_tells_the_specialist_both_agencies_managers_and_the_approver(world):
     match = world.match(MatchStatus.APPROVED, approved_by=world.coordinator)
     match_accept(actor=world.specialist.user, match=match)
 
     match_accept(actor=world.manager_b, match=match)
 
     assert _recipients("match_accepted") == {
+        world.specialist.user.pk,
         world.manager_a.pk,
         world.manager_b.pk,
         world.coordinator.pk,
     }
-    assert Notification.objects.count() == 3
+    assert Notification.objects.count() == 4
 
 
 def test_filling_a_need_tells_the_other_candidates_they_were_not_selected(world):
@@ -110,7 +111,7 @@ def test_decline_of_a_proposed_match_tells_the_managers_only(world):
 
 
 def test_completion_tells_the_specialist_and_their_managers(world):
-    match = world.match(MatchStatus.ACCEPTED)
+    match = world.running()
 
     match_complete(actor=world.manager_a, match=match, hours=10)
 

@@ -43,7 +43,7 @@ CASES = [
 @pytest.mark.parametrize(("action", "role", "expected"), CASES)
 def test_match_action_permission(world, client_for, action, role, expected):
     status, body, _ = MATRIX[action]
-    match = world.match(status)
+    match = world.running(status) if action == "complete" else world.match(status)
 
     response = client_for(world.user(role)).post(
         f"/api/v1/matches/{match.pk}/{action}/", body, format="json"
