@@ -34,8 +34,8 @@ def test_the_borrowing_manager_sees_the_change_and_end_early_forms(
 ):
     html = _page(web_client_for(borrowing_manager), engagement)
 
-    assert 'action="/matches/%d/change/"' % engagement.pk in html
-    assert 'action="/matches/%d/end-early/"' % engagement.pk in html
+    assert f'action="/matches/{engagement.pk}/change/"' in html
+    assert f'action="/matches/{engagement.pk}/end-early/"' in html
     assert "Ändra uppdraget" in html
 
 

@@ -107,7 +107,7 @@ def test_a_proposal_follows_the_need_when_nothing_is_live(world, as_role):
 
 
 def test_the_web_form_keeps_the_input_and_says_which_matches_block_it(world, live):
-    need, match, skill, _ = live
+    need, _, skill, _ = live
     client = Client()
     client.force_login(world.users["manager_own"])
 
