@@ -25,6 +25,13 @@ class NotificationKind(models.TextChoices):
     ENGAGEMENT_STARTING = "engagement_starting", _("Engagement starting soon")
     NEED_UNFILLED_AT_START = "need_unfilled_at_start", _("Need unfilled at its start")
     SAVED_SEARCH_MATCH = "saved_search_match", _("New fit for a saved search")
+    ENGAGEMENT_CHANGE_REQUESTED = (
+        "engagement_change_requested",
+        _("Change to an engagement requested"),
+    )
+    ENGAGEMENT_CHANGED = "engagement_changed", _("Engagement changed")
+    ENGAGEMENT_CHANGE_DECLINED = "engagement_change_declined", _("Engagement change declined")
+    ENGAGEMENT_ENDED_EARLY = "engagement_ended_early", _("Engagement ended early")
     DIGEST = "digest", _("Daily digest")
 
 
