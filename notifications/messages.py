@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import translation
 
-from notifications.models import NotificationKind
+from notifications.kinds import NotificationKind
 
 K = NotificationKind
 

@@ -32,7 +32,7 @@ def fan_out(deliveries: list[list]) -> None:
 @shared_task(name="notifications.tasks.sweep", ignore_result=True)
 def sweep() -> int:
     """Hand out again what is still due; returns how many."""
-    due = delivery.deliveries_due()
+    due = delivery.deliveries_sweep()
     deliveries_enqueue(due, in_worker=True)
     return len(due)
 

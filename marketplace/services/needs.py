@@ -28,7 +28,7 @@ from marketplace.permissions import can_create_need_for, can_manage_need, can_vi
 from marketplace.reports.facts import report_facts_refresh
 from marketplace.selectors.needs import need_skill_rows
 from marketplace.services.audited_update import child_list_update, fields_changed, fields_update
-from marketplace.services.fit_alerts import need_fit_alert_later
+from marketplace.services.fit_alert_start import need_fit_alert_later
 from marketplace.services.matches import matches_cancel_for_need, status_name
 from marketplace.services.saved_searches import saved_searches_check_later
 
