@@ -234,6 +234,8 @@ def test_an_engagement_from_nomination_to_feedback_from_both_sides(
     add(expected, "match_approved", anna, lars, karin)
     assert reservations(people) == [Window(start, end, 40)]
     ok(api(anna).post(f"{API}/matches/{match}/accept/"))
+    # Lars, who must still release her, hears of her yes.
+    add(expected, "match_consented", lars)
     assert_notified(people, expected)
     ok(api(lars).post(f"{API}/matches/{match}/accept/"))
     # The specialist hears that her engagement is confirmed, with both managers and Cecilia.
