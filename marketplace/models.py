@@ -330,7 +330,9 @@ class MatchStatus(models.TextChoices):
 
 # Statuses that still count as a live pairing of need and specialist.
 ACTIVE_MATCH_STATUSES = (MatchStatus.PROPOSED, MatchStatus.APPROVED, MatchStatus.ACCEPTED)
-# Statuses that hold the specialist's capacity for the match's period.
+# Statuses that hold the specialist's capacity for the match's period. A completed match
+# holds nothing: it is completed on or after its start and its end becomes the actual last
+# day (never after today), so the days it gives back are all the days still to come.
 RESERVING_MATCH_STATUSES = (MatchStatus.APPROVED, MatchStatus.ACCEPTED)
 
 
@@ -440,6 +442,83 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.need} ← {self.specialist} ({self.status})"
+
+
+class MatchChangeKind(models.TextChoices):
+    CHANGE = "change", _("Change of period or share")
+    END_EARLY = "end_early", _("Early end")
+
+
+class MatchChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for consent")
+    APPLIED = "applied", _("Applied")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class MatchChange(models.Model):
+    """A change to a running engagement: its period and share before and after.
+
+    A change that grows the reservation on any day waits (`pending`) for a coordinator's
+    approval and both consents (the specialist's and their home manager's release); one
+    that only shrinks it, and an early end, apply at once.
+    """
+
+    match = models.ForeignKey(Match, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(_("kind"), max_length=12, choices=MatchChangeKind.choices)
+    status = models.CharField(_("status"), max_length=12, choices=MatchChangeStatus.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    old_start = models.DateField(_("start before"))
+    old_end = models.DateField(_("end before"))
+    old_capacity_percent = models.PositiveSmallIntegerField(_("share before"))
+    new_start = models.DateField(_("new start"))
+    new_end = models.DateField(_("new end"))
+    new_capacity_percent = models.PositiveSmallIntegerField(
+        _("new share"), validators=PERCENT_VALIDATORS
+    )
+    grows = models.BooleanField(_("grows the reservation"), default=False)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    specialist_consent_at = models.DateTimeField(null=True, blank=True)
+    specialist_consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    release_at = models.DateTimeField(null=True, blank=True)
+    release_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("engagement change")
+        verbose_name_plural = _("engagement changes")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["match"],
+                condition=Q(status="pending"),
+                name="matchchange_one_pending_per_match",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_end__gte=F("new_start")), name="matchchange_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(new_capacity_percent__gte=1) & Q(new_capacity_percent__lte=100),
+                name="matchchange_capacity_1_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.match_id}: {self.new_start}–{self.new_end} {self.new_capacity_percent}%"
 
 
 class Engagement(models.Model):

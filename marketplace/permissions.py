@@ -188,6 +188,11 @@ def can_complete_match(user: User, match: Match) -> bool:
     return can_manage_need(user, match.need)
 
 
+def can_end_engagement_early(user: User, match: Match) -> bool:
+    """Either side's managers: the borrowing need's, or the specialist's home agency's."""
+    return can_manage_need(user, match.need) or can_give_release(user, match)
+
+
 # Reads for coordinators and admins -----------------------------------------------------
 
 

@@ -9,6 +9,10 @@ still `sending` after its lease (its worker died, or the database never took the
 checked against the sent log by the sweep: marked sent if the channel took it, else sent
 again. The idempotency key also travels in the Message-ID and the webhook's
 `Idempotency-Key` header, for receivers that deduplicate themselves.
+
+This module runs deliveries and never queues them: what is to be handed to the workers
+(a retry, the sweep's rows, a digest) it returns or passes to the caller's `retry_later`,
+and `notifications.tasks` queues it (tasks are queued from one module, run from another).
 """
 
 import contextlib
@@ -16,7 +20,7 @@ import datetime as dt
 import logging
 import random
 import time
-from collections.abc import Iterable
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -41,18 +45,19 @@ from notifications.sent_log import sent_log_lookup, sent_log_record
 logger = logging.getLogger(__name__)
 
 PREFERENCES_PATH = "/notifications/preferences/"
-# Up to this many batches are published straight from the committing process.
-FAN_OUT_INLINE_BATCHES = 8
+
+# `retry_later(delivery_id, seconds)`: asks for one more attempt after the backoff.
+RetryLater = Callable[[int, float], None]
 
 
-def _setting(name: str, default: float) -> float:
+def setting(name: str, default: float) -> float:
     return getattr(settings, f"NOTIFICATIONS_{name}", default)
 
 
 def retry_delay(attempts: int) -> float:
     """Exponential backoff with equal jitter: half fixed, half random, capped."""
-    base = _setting("RETRY_BASE_SECONDS", 30.0)
-    ceiling = _setting("RETRY_MAX_SECONDS", 3600.0)
+    base = setting("RETRY_BASE_SECONDS", 30.0)
+    ceiling = setting("RETRY_MAX_SECONDS", 3600.0)
     delay = min(ceiling, base * 2 ** max(attempts - 1, 0))
     return delay / 2 + random.uniform(0, delay / 2)
 
@@ -63,50 +68,18 @@ def absolute_url(link: str) -> str:
     return settings.SITE_URL.rstrip("/") + "/" + link.lstrip("/")
 
 
-# Enqueueing ------------------------------------------------------------------------------
-
-
-def deliveries_enqueue(deliveries: Iterable[tuple[int, str]], *, in_worker: bool = False) -> None:
-    """Hand deliveries to the workers; called after commit, never fails its caller.
-
-    A large fan-out is handed over as one task that a worker splits into batches, so the
-    request that raised the event does not publish hundreds of messages. If the broker is
-    unreachable the rows simply stay pending and the sweep sends them.
-    """
-    from notifications.tasks import deliver, fan_out
-
-    deliveries = list(deliveries)
-    in_app, outside = [], []
-    for delivery_id, channel in deliveries:
-        (in_app if channel == Channel.IN_APP else outside).append(delivery_id)
-    batches = _chunks(in_app, int(_setting("IN_APP_BATCH_SIZE", 500)))
-    # One task, one claim and one SMTP session per hundred messages; the lease is renewed
-    # while they go out, so a slow mail server does not let another worker take them.
-    batches += _chunks(outside, int(_setting("BATCH_SIZE", 100)))
-    try:
-        if len(batches) > FAN_OUT_INLINE_BATCHES and not in_worker:
-            fan_out.delay([[pk, str(channel)] for pk, channel in deliveries])
-            return
-        for batch in batches:
-            deliver.delay(batch)
-    except Exception:
-        logger.warning(
-            "Broker unreachable; %d deliveries wait for the sweep", len(deliveries), exc_info=True
-        )
-
-
-def _chunks(ids: list[int], size: int) -> list[list[int]]:
-    return [ids[i : i + size] for i in range(0, len(ids), size)]
-
-
 # Delivering ------------------------------------------------------------------------------
 
 
-def deliveries_send(*, delivery_ids: list[int]) -> dict[str, int]:
+def deliveries_send(
+    *, delivery_ids: list[int], retry_later: RetryLater | None = None
+) -> dict[str, int]:
     """Deliver each given row that is still due; returns how many ended in each outcome.
 
     Rows that another run holds or that are already done are skipped, so sending the same
-    ids twice sends nothing the second time.
+    ids twice sends nothing the second time. A row that fails for now is pending again
+    with its next attempt due after the backoff; `retry_later` (the delivery task's)
+    schedules that attempt, and without it the sweep makes it.
     """
     channel_of = dict(Delivery.objects.filter(pk__in=delivery_ids).values_list("pk", "channel"))
     in_app_ids = [pk for pk, channel in channel_of.items() if channel == Channel.IN_APP]
@@ -132,7 +105,7 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[str, int]:
     try:
         for delivery in claimed:
             lease.renew_if_due()
-            outcome = _send_claimed(delivery, suppressed, mail_connection)
+            outcome = _send_claimed(delivery, suppressed, mail_connection, retry_later)
             lease.release(delivery.pk)
             if outcome == DeliveryStatus.SENT:
                 sent.append(delivery.pk)
@@ -169,7 +142,7 @@ class _Lease:
 
 
 def _lease_seconds() -> float:
-    return float(_setting("SENDING_LEASE_SECONDS", 60.0))
+    return float(setting("SENDING_LEASE_SECONDS", 60.0))
 
 
 def _reconnect() -> None:
@@ -254,7 +227,9 @@ def deliveries_claim(*, delivery_ids: list[int]) -> list[Delivery]:
     )
 
 
-def _send_claimed(delivery: Delivery, suppressed: set[str], mail_connection) -> str:
+def _send_claimed(
+    delivery: Delivery, suppressed: set[str], mail_connection, retry_later: RetryLater | None
+) -> str:
     try:
         if delivery.channel == Channel.EMAIL:
             _email_deliver(delivery, suppressed, mail_connection)
@@ -271,11 +246,11 @@ def _send_claimed(delivery: Delivery, suppressed: set[str], mail_connection) -> 
         )
         return DeliveryStatus.FAILED
     except channels.DeliveryError as exc:
-        return _failed_attempt(delivery, str(exc))
+        return _failed_attempt(delivery, str(exc), retry_later)
     except Exception as exc:
         # A bug must not leave the row `sending` until the lease; count it as an attempt.
         logger.exception("Delivery %s crashed", delivery.pk)
-        return _failed_attempt(delivery, f"{type(exc).__name__}: {exc}")
+        return _failed_attempt(delivery, f"{type(exc).__name__}: {exc}", retry_later)
     sent_log_record(idempotency_key=delivery.idempotency_key)
     return DeliveryStatus.SENT
 
@@ -293,10 +268,8 @@ def _mark_sent(delivery_ids: list[int]) -> None:
     )
 
 
-def _failed_attempt(delivery: Delivery, error: str) -> str:
-    from notifications.tasks import deliver
-
-    if delivery.attempts >= int(_setting("MAX_ATTEMPTS", 6)):
+def _failed_attempt(delivery: Delivery, error: str, retry_later: RetryLater | None) -> str:
+    if delivery.attempts >= int(setting("MAX_ATTEMPTS", 6)):
         Delivery.objects.filter(pk=delivery.pk).update(
             status=DeliveryStatus.FAILED, last_error=error
         )
@@ -308,10 +281,8 @@ def _failed_attempt(delivery: Delivery, error: str) -> str:
         next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
         last_error=error,
     )
-    try:
-        deliver.apply_async(([delivery.pk],), countdown=delay)
-    except Exception:
-        logger.warning("Could not schedule retry of %s; the sweep will", delivery.pk)
+    if retry_later is not None:
+        retry_later(delivery.pk, delay)
     return DeliveryStatus.PENDING
 
 
@@ -379,7 +350,7 @@ def _webhook_deliver(delivery: Delivery) -> None:
         secret=agency.webhook_secret,
         body=body,
         idempotency_key=delivery.idempotency_key,
-        timeout=float(_setting("WEBHOOK_TIMEOUT_SECONDS", 10.0)),
+        timeout=float(setting("WEBHOOK_TIMEOUT_SECONDS", 10.0)),
     )
 
 
@@ -404,20 +375,19 @@ def in_app_fallback(*, notification_ids: list[int]) -> None:
 # The sweep and the digest ----------------------------------------------------------------
 
 
-def deliveries_sweep(*, now: dt.datetime | None = None, limit: int = 5000) -> int:
-    """Re-send rows still pending (broker was down, retry lost) and reclaim stale sends."""
+def deliveries_sweep(*, now: dt.datetime | None = None, limit: int = 5000) -> list[tuple[int, str]]:
+    """Rows to hand out again, as (id, channel): those still pending (the broker was down,
+    a retry was lost) and stale sends reclaimed (see `deliveries_reclaim`)."""
     now = now or timezone.now()
     again = deliveries_reclaim(now=now)
     # The grace period leaves freshly written rows to the task sent at their commit.
-    grace = dt.timedelta(seconds=_setting("SWEEP_GRACE_SECONDS", 60))
+    grace = dt.timedelta(seconds=setting("SWEEP_GRACE_SECONDS", 60))
     due = list(
         Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now - grace)
         .order_by("next_attempt_at", "pk")
         .values_list("pk", "channel")[:limit]
     )
-    due = again + [row for row in due if row not in set(again)]
-    deliveries_enqueue(due, in_worker=True)
-    return len(due)
+    return again + [row for row in due if row not in set(again)]
 
 
 def deliveries_reclaim(*, now: dt.datetime | None = None) -> list[tuple[int, str]]:
@@ -458,22 +428,22 @@ def deliveries_reclaim(*, now: dt.datetime | None = None) -> list[tuple[int, str
     return again
 
 
-def digests_send(*, now: dt.datetime | None = None) -> int:
-    """Bundle each user's waiting digest emails into one digest notification; returns how many."""
+def digests_send(*, now: dt.datetime | None = None) -> list[int]:
+    """Bundle each user's waiting digest emails into one digest notification each; returns
+    the digests' email deliveries (committed), to be handed to the workers."""
     now = now or timezone.now()
     user_ids = (
         Delivery.objects.filter(status=DeliveryStatus.DIGEST, created_at__lte=now)
         .values_list("notification__recipient_id", flat=True)
         .distinct()
     )
-    sent = 0
-    for user_id in list(user_ids):
-        sent += digest_send(user_id=user_id, now=now)
-    return sent
+    digests = [digest_send(user_id=user_id, now=now) for user_id in list(user_ids)]
+    return [delivery_id for delivery_id in digests if delivery_id is not None]
 
 
 @transaction.atomic
-def digest_send(*, user_id: int, now: dt.datetime) -> int:
+def digest_send(*, user_id: int, now: dt.datetime) -> int | None:
+    """One user's digest; returns its email delivery's id (None if nothing waited)."""
     waiting = list(
         Delivery.objects.select_for_update(of=("self",), skip_locked=True)
         .filter(
@@ -484,7 +454,7 @@ def digest_send(*, user_id: int, now: dt.datetime) -> int:
         .values_list("pk", "notification_id")
     )
     if not waiting:
-        return 0
+        return None
     items = list(
         Notification.objects.filter(pk__in=[n for _, n in waiting])
         .select_related("recipient")
@@ -516,5 +486,4 @@ def digest_send(*, user_id: int, now: dt.datetime) -> int:
     Delivery.objects.filter(pk__in=[pk for pk, _ in waiting]).update(
         status=DeliveryStatus.DIGESTED, digest=digest, sent_at=now
     )
-    transaction.on_commit(lambda: deliveries_enqueue([(delivery.pk, Channel.EMAIL)]), robust=True)
-    return 1
+    return delivery.pk

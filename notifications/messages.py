@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import translation
 
-from notifications.models import NotificationKind
+from notifications.kinds import NotificationKind
 
 K = NotificationKind
 
@@ -115,12 +115,12 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "sv": (
             "Uppdrag avslutat: {specialist_name} i {need_title}",
             'Uppdraget för {specialist_name} i "{need_title}" ({start}–{end}) är avslutat '
-            "med {hours} timmar.",
+            "med {hours} timmar. Specialisten kan berätta hur uppdraget var på dess sida.",
         ),
         "en": (
             "Engagement completed: {specialist_name} on {need_title}",
             'The engagement of {specialist_name} on "{need_title}" ({start}–{end}) is completed '
-            "with {hours} hours.",
+            "with {hours} hours. The specialist can tell how the assignment went on its page.",
         ),
     },
     K.MATCH_NOT_SELECTED: {
@@ -185,6 +185,58 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "en": (
             "New fit for your search “{search_name}”: {item_title}",
             "{item_title} now fits your saved search “{search_name}”.",
+        ),
+    },
+    K.ENGAGEMENT_CHANGE_REQUESTED: {
+        "sv": (
+            "Ändring begärd: {specialist_name} i {need_title}",
+            'Uppdraget "{need_title}" föreslås ändras från {old_start}–{old_end}, '
+            "{old_capacity_percent} % till {start}–{end}, {capacity_percent} %. "
+            "Ändringen behöver samordnarens godkännande och ja från specialisten och "
+            "hemmamyndighetens chef.",
+        ),
+        "en": (
+            "Change requested: {specialist_name} on {need_title}",
+            'The engagement "{need_title}" is asked to change from {old_start}–{old_end}, '
+            "{old_capacity_percent}% to {start}–{end}, {capacity_percent}%. "
+            "The change needs a coordinator's approval and the consent of the specialist "
+            "and their home manager.",
+        ),
+    },
+    K.ENGAGEMENT_CHANGED: {
+        "sv": (
+            "Uppdraget ändrat: {specialist_name} i {need_title}",
+            'Uppdraget "{need_title}" gäller nu {start}–{end}, {capacity_percent} % '
+            "(tidigare {old_start}–{old_end}, {old_capacity_percent} %).",
+        ),
+        "en": (
+            "Engagement changed: {specialist_name} on {need_title}",
+            'The engagement "{need_title}" now runs {start}–{end} at {capacity_percent}% '
+            "(before: {old_start}–{old_end} at {old_capacity_percent}%).",
+        ),
+    },
+    K.ENGAGEMENT_CHANGE_DECLINED: {
+        "sv": (
+            "Ändringen avböjdes: {specialist_name} i {need_title}",
+            'Den begärda ändringen av "{need_title}" avböjdes; uppdraget fortsätter '
+            "{start}–{end}, {capacity_percent} %. {comment}",
+        ),
+        "en": (
+            "Change declined: {specialist_name} on {need_title}",
+            'The requested change to "{need_title}" was declined; the engagement stays '
+            "{start}–{end} at {capacity_percent}%. {comment}",
+        ),
+    },
+    K.ENGAGEMENT_ENDED_EARLY: {
+        "sv": (
+            "Uppdraget avslutas i förtid: {specialist_name} i {need_title}",
+            'Uppdraget "{need_title}" avslutas {end} i stället för {old_end}. '
+            "Tiden efter {end} är frigjord.",
+        ),
+        "en": (
+            "Engagement ends early: {specialist_name} on {need_title}",
+            'The engagement "{need_title}" ends on {end} instead of {old_end}. '
+            "The time after {end} is released.",
         ),
     },
     K.DIGEST: {

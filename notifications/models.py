@@ -7,25 +7,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
-
-
-class NotificationKind(models.TextChoices):
-    NEED_PUBLISHED_FIT = "need_published_fit", _("A published need fits your profile")
-    MATCH_PROPOSED = "match_proposed", _("Match proposed")
-    MATCH_APPROVED = "match_approved", _("Match approved")
-    MATCH_ACCEPTED = "match_accepted", _("Match accepted")
-    MATCH_CONSENTED = "match_consented", _("Consent given to a match")
-    MATCH_DECLINED = "match_declined", _("Match declined")
-    MATCH_REJECTED = "match_rejected", _("Match rejected")
-    MATCH_CANCELLED = "match_cancelled", _("Match cancelled")
-    MATCH_COMPLETED = "match_completed", _("Engagement completed")
-    MATCH_NOT_SELECTED = "match_not_selected", _("Another candidate was selected")
-    MATCHING_RUN_DONE = "matching_run_done", _("Matching run done")
-    APPROVAL_PENDING_REMINDER = "approval_pending_reminder", _("Approval pending (reminder)")
-    ENGAGEMENT_STARTING = "engagement_starting", _("Engagement starting soon")
-    NEED_UNFILLED_AT_START = "need_unfilled_at_start", _("Need unfilled at its start")
-    SAVED_SEARCH_MATCH = "saved_search_match", _("New fit for a saved search")
-    DIGEST = "digest", _("Daily digest")
+from notifications.kinds import NotificationKind
+from notifications.messages import notification_text
 
 
 class Channel(models.TextChoices):
@@ -82,8 +65,6 @@ class Notification(models.Model):
 
     def text_in(self, language: str) -> tuple[str, str]:
         """Title and body in `language` (see `notifications.messages`)."""
-        from notifications.messages import notification_text
-
         return notification_text(
             kind=self.kind,
             context=self.context,

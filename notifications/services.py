@@ -14,7 +14,7 @@ from accounts.errors import InvalidInput, NotFound
 from accounts.json_values import json_plain
 from accounts.models import Agency, Role, User
 from notifications import selectors
-from notifications.delivery import absolute_url, deliveries_enqueue, in_app_fallback
+from notifications.delivery import absolute_url, in_app_fallback
 from notifications.models import (
     Channel,
     Delivery,
@@ -25,6 +25,7 @@ from notifications.models import (
     ProposalFollow,
     SuppressedAddress,
 )
+from notifications.tasks import deliveries_enqueue
 
 logger = logging.getLogger(__name__)
 

@@ -126,6 +126,12 @@ class NeedSkillFactory(factory.django.DjangoModelFactory):
     need_created_at = factory.SelfAttribute("need.created_at")
 
 
+class PublishableDraftNeedFactory(DraftNeedFactory):
+    """A draft with the one required skill a need must have to be published."""
+
+    required_skill = factory.RelatedFactory(NeedSkillFactory, factory_related_name="need")
+
+
 class MatchFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.Match

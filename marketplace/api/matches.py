@@ -70,10 +70,21 @@ class EngagementSerializer(serializers.ModelSerializer):
     match = serializers.IntegerField(source="match_id", read_only=True)
     rating = serializers.IntegerField(source="need_rating", read_only=True, allow_null=True)
     comment = serializers.CharField(source="need_comment", read_only=True)
+    specialist_rating = serializers.IntegerField(read_only=True, allow_null=True)
+    specialist_comment = serializers.CharField(read_only=True)
 
     class Meta:
         model = Engagement
-        fields = ["id", "match", "hours", "rating", "comment", "completed_at"]
+        fields = [
+            "id",
+            "match",
+            "hours",
+            "rating",
+            "comment",
+            "specialist_rating",
+            "specialist_comment",
+            "completed_at",
+        ]
         read_only_fields = fields
 
 
@@ -101,6 +112,7 @@ class CompleteInputSerializer(serializers.Serializer):
     hours = serializers.DecimalField(max_digits=8, decimal_places=1, min_value=0)
     rating = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
     comment = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    last_day = serializers.DateField(required=False)
 
 
 class MatchListView(generics.ListAPIView):
@@ -254,8 +266,9 @@ class MatchCompleteView(APIView):
     @extend_schema(
         **_transition_schema(
             "Complete an accepted match",
-            "Managers of the need's agency: records the engagement (hours, optional rating "
-            "1–5 and comment).",
+            "Managers of the need's agency, on or after its start: records the engagement "
+            "(hours, optional rating 1–5 and comment). Before its end, `last_day` (default "
+            "today) becomes its end and the rest of the reservation is released.",
             CompleteInputSerializer,
             EngagementSerializer,
         )
@@ -272,6 +285,7 @@ class MatchCompleteView(APIView):
             hours=data.validated_data["hours"],
             rating=data.validated_data.get("rating"),
             comment=data.validated_data.get("comment", ""),
+            last_day=data.validated_data.get("last_day"),
         )
         return Response(EngagementSerializer(engagement).data)
 

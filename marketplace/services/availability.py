@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -98,6 +99,8 @@ def availability_create(
 ) -> Availability:
     """Add an availability window; windows of one specialist never overlap."""
     specialist = _lock_specialist(actor, specialist.pk)
+    if start < timezone.localdate():
+        raise InvalidInput(field_errors={"start": [_("A new period may not start in the past.")]})
     _validate_window(specialist, start, end, capacity_percent, exclude_id=None)
     window = Availability.objects.create(
         specialist=specialist, start=start, end=end, capacity_percent=capacity_percent
@@ -146,6 +149,11 @@ def availability_update(
     new_start = start if start is not None else window.start
     new_end = end if end is not None else window.end
     new_percent = capacity_percent if capacity_percent is not None else window.capacity_percent
+    if new_start != window.start and new_start < timezone.localdate():
+        # A running window's end may move; its start may not be moved into the past.
+        raise InvalidInput(
+            field_errors={"start": [_("A period may not be moved to start in the past.")]}
+        )
     _validate_window(specialist, new_start, new_end, new_percent, exclude_id=window.pk)
     before_windows = capacity_windows(specialist_id=specialist.pk).availability
     after_windows = [

@@ -4,6 +4,9 @@ Who fits is the shortlist's own rule (`feasible_candidates` over the specialist 
 skills, clearance and its expiry, free capacity on every day, shareable, cross-agency),
 so nobody the shortlist leaves out for capacity or an expired clearance is invited. The
 kind is opt-in, so only users who turned it on are looked at at all.
+
+This module runs the alert (the task `marketplace.tasks.need_fit_alert_send` calls it);
+`marketplace.services.fit_alert_start` queues it when a need is published.
 """
 
 from django.conf import settings
@@ -16,13 +19,6 @@ from notifications.models import Notification, NotificationKind, NotificationPre
 from notifications.services import notify
 
 BATCH_SIZE = 500
-
-
-def need_fit_alert_later(*, need: Need) -> None:
-    """Once the publishing transaction commits, alert the fitting specialists in a task."""
-    from marketplace.tasks import need_fit_alert_send as task  # the task imports this module
-
-    transaction.on_commit(lambda: task.delay(need.pk), robust=True)
 
 
 def need_fit_alert_send(*, need_id: int) -> int:

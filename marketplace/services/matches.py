@@ -12,6 +12,7 @@ to keep in step.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -36,6 +37,8 @@ from marketplace.models import (
     DeclineReason,
     Engagement,
     Match,
+    MatchChange,
+    MatchChangeStatus,
     MatchingRun,
     MatchStatus,
     Need,
@@ -135,6 +138,8 @@ REFUSALS = {
     "declined": gettext_lazy("The match is %(status)s; it cannot be declined."),
     "completed": gettext_lazy("The match is %(status)s; it cannot be completed."),
     "cancelled": gettext_lazy("The match is %(status)s; it cannot be cancelled."),
+    "changed": gettext_lazy("The match is %(status)s; it cannot be changed."),
+    "ended early": gettext_lazy("The match is %(status)s; it cannot be ended early."),
 }
 
 
@@ -156,6 +161,51 @@ def _close(match: Match, *, status: str, reason: str = "") -> None:
     if reason:
         match.decline_reason = reason
     match.save(update_fields=["status", "closed_at", "decline_reason", "updated_at"])
+
+
+def match_change_snapshot(change: MatchChange) -> dict[str, Any]:
+    """A change request's fields as its audit events record them."""
+    return {
+        "change_id": change.pk,
+        "kind": change.kind,
+        "status": change.status,
+        "start": change.new_start.isoformat(),
+        "end": change.new_end.isoformat(),
+        "capacity_percent": change.new_capacity_percent,
+        "old_start": change.old_start.isoformat(),
+        "old_end": change.old_end.isoformat(),
+        "old_capacity_percent": change.old_capacity_percent,
+        "grows": change.grows,
+        "approved_by_id": change.approved_by_id,
+        "specialist_consent_by_id": change.specialist_consent_by_id,
+        "release_by_id": change.release_by_id,
+    }
+
+
+def match_change_pending(match: Match) -> MatchChange | None:
+    """The match's change request waiting for answers, locked (at most one waits)."""
+    return (
+        MatchChange.objects.select_for_update()
+        .filter(match=match, status=MatchChangeStatus.PENDING)
+        .first()
+    )
+
+
+def match_changes_cancel_pending(*, match: Match, actor: User | None) -> None:
+    """Drop a match's pending change request when the engagement ends or is completed."""
+    change = match_change_pending(match)
+    if change is None:
+        return
+    change.status = MatchChangeStatus.CANCELLED
+    change.decided_at, change.decided_by = timezone.now(), actor
+    change.save(update_fields=["status", "decided_at", "decided_by"])
+    audit_record(
+        actor=actor,
+        action="match_change.cancel",
+        target=change,
+        before={"status": MatchChangeStatus.PENDING},
+        after=match_change_snapshot(change),
+    )
 
 
 # Entry points for other services ----------------------------------------------------------
@@ -379,18 +429,40 @@ def match_nominate(*, actor: User, need: Need, specialist: Specialist) -> Match:
     return match
 
 
-def _capacity_shortfall(*, match: Match, specialist: Specialist) -> list[Window]:
-    """Segments of the match's period where the specialist has less free than it asks."""
+def _capacity_shortfall(
+    *,
+    match: Match,
+    specialist: Specialist,
+    start: date | None = None,
+    end: date | None = None,
+    percent: int | None = None,
+) -> list[Window]:
+    """Segments of the match's period (or of `start`–`end` at `percent`, for a change to it)
+    where the specialist has less free than it asks, its own reservation left out."""
+    start, end = start or match.start, end or match.end
+    percent = percent or match.capacity_percent
     windows = capacity_windows(
-        specialist_id=specialist.pk, start=match.start, end=match.end, exclude_match_id=match.pk
+        specialist_id=specialist.pk, start=start, end=end, exclude_match_id=match.pk
     )
     return capacity_shortfall(
-        start=match.start,
-        end=match.end,
-        asked_percent=match.capacity_percent,
+        start=start,
+        end=end,
+        asked_percent=percent,
         availability=windows.availability,
         reservations=windows.reservations,
         max_share_percent=specialist.max_share_percent,
+    )
+
+
+def _shortfall_conflict(percent: int, shortfall: Sequence[Window]) -> Conflict:
+    days = "; ".join(
+        _("%(start)s–%(end)s: %(percent)s%% free")
+        % {"start": segment.start, "end": segment.end, "percent": max(segment.percent, 0)}
+        for segment in shortfall
+    )
+    return Conflict(
+        _("The specialist does not have %(percent)s%% free over the whole period (%(days)s).")
+        % {"percent": percent, "days": days}
     )
 
 
@@ -416,15 +488,7 @@ def match_approve(*, actor: User, match: Match) -> Match:
     specialist = Specialist.objects.select_for_update().get(pk=match.specialist_id)
     shortfall = _capacity_shortfall(match=match, specialist=specialist)
     if shortfall:
-        days = "; ".join(
-            _("%(start)s–%(end)s: %(percent)s%% free")
-            % {"start": segment.start, "end": segment.end, "percent": max(segment.percent, 0)}
-            for segment in shortfall
-        )
-        raise Conflict(
-            _("The specialist does not have %(percent)s%% free over the whole period (%(days)s).")
-            % {"percent": match.capacity_percent, "days": days}
-        )
+        raise _shortfall_conflict(match.capacity_percent, shortfall)
     before = _snapshot(match)
     match.status = MatchStatus.APPROVED
     matching_index_invalidate(specialist_ids=[match.specialist_id])
@@ -660,11 +724,15 @@ def match_complete(
     hours: Decimal | int | float | str,
     rating: int | None = None,
     comment: str = "",
+    last_day: date | None = None,
 ) -> Engagement:
     """The need's manager completes an accepted match and records the engagement.
 
-    `rating` (1–5) and `comment` are the borrowing agency's; the specialist and their
-    home managers are told.
+    Only on or after the engagement's start. Completing before its end records the actual
+    last day (`last_day`, else today) as the match's end, so the rest of the reservation
+    is released at once while the days worked stay held. `rating` (1–5) and `comment` are
+    the borrowing agency's; the specialist (asked for their own feedback) and their home
+    managers are told.
     """
     _visible_or_404(actor, match)
     if not can_complete_match(actor, match):
@@ -679,7 +747,27 @@ def match_complete(
     match = _lock(match)
     if match.status != MatchStatus.ACCEPTED:
         raise _refuse(match, "completed")
-    before = _snapshot(match)
+    today = timezone.localdate()
+    if today < match.start:
+        raise Conflict(
+            gettext("The engagement starts on %(start)s; it can be completed from that day on.")
+            % {"start": match.start.isoformat()}
+        )
+    last_day = last_day or min(match.end, today)
+    if not match.start <= last_day <= min(match.end, today):
+        raise InvalidInput(
+            field_errors={
+                "last_day": [
+                    gettext("The last day must be between %(start)s and %(latest)s.")
+                    % {"start": match.start.isoformat(), "latest": min(match.end, today)}
+                ]
+            }
+        )
+    match_changes_cancel_pending(match=match, actor=actor)
+    before = {**_snapshot(match), "end": match.end.isoformat()}
+    if last_day != match.end:
+        match.end = last_day
+        match.save(update_fields=["end", "updated_at"])
     _close(match, status=MatchStatus.COMPLETED)
     engagement = Engagement.objects.create(
         match=match,
@@ -694,7 +782,12 @@ def match_complete(
         action="match.complete",
         target=match,
         before=before,
-        after={**_snapshot(match), "hours": str(value), "rating": rating},
+        after={
+            **_snapshot(match),
+            "end": match.end.isoformat(),
+            "hours": str(value),
+            "rating": rating,
+        },
     )
     match_event_notify(
         kind=NotificationKind.MATCH_COMPLETED, match=match, extra={"hours": str(value)}

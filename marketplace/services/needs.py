@@ -14,6 +14,8 @@ from marketplace.audit import audit_record
 from marketplace.input_limits import date_range_errors
 from marketplace.models import (
     Clearance,
+    Match,
+    MatchStatus,
     Need,
     NeedSkill,
     NeedStatus,
@@ -26,7 +28,7 @@ from marketplace.permissions import can_create_need_for, can_manage_need, can_vi
 from marketplace.reports.facts import report_facts_refresh
 from marketplace.selectors.needs import need_skill_rows
 from marketplace.services.audited_update import child_list_update, fields_changed, fields_update
-from marketplace.services.fit_alerts import need_fit_alert_later
+from marketplace.services.fit_alert_start import need_fit_alert_later
 from marketplace.services.matches import matches_cancel_for_need, status_name
 from marketplace.services.saved_searches import saved_searches_check_later
 
@@ -44,6 +46,9 @@ NEED_FIELDS = (
     "allow_own_agency",
 )
 EDITABLE_STATUSES = (NeedStatus.DRAFT, NeedStatus.OPEN)
+# What an approved or accepted match was agreed on; text fields edit freely.
+MATCH_BOUND_FIELDS = ("start", "end", "capacity_percent", "headcount", "clearance_required")
+RESERVING_LIVE_STATUSES = (MatchStatus.APPROVED, MatchStatus.ACCEPTED)
 # Reasons a manager may give when an open need ends without anyone; `withdrawn` is cancel's.
 CLOSE_REASONS = (UnfilledReason.NO_CANDIDATE, UnfilledReason.NONE_ACCEPTED)
 
@@ -123,6 +128,48 @@ def _lock_need(actor: User, need_id: int) -> Need:
     return need
 
 
+def _required_skills(skills: Sequence[NeedSkillSpec]) -> set[tuple[int, int]]:
+    return {(item.skill_id, item.min_level) for item in skills if item.required}
+
+
+def _refuse_if_live_matches(
+    need: Need, *, changed: Mapping[str, Any], skills: Sequence[NeedSkillSpec] | None
+) -> None:
+    """Refuse (409) a change to what an approved or accepted match was agreed on.
+
+    Such a match reserves the specialist for the need's period and share as they were;
+    changing them under it would leave the reservation and the need silently apart.
+    """
+    fields = sorted(set(changed) & set(MATCH_BOUND_FIELDS))
+    if skills is not None:
+        current = set(
+            NeedSkill.objects.filter(need=need, required=True).values_list("skill_id", "min_level")
+        )
+        if _required_skills(skills) != current:
+            fields.append("skills")
+    if not fields:
+        return
+    live = list(
+        Match.objects.filter(need=need, status__in=RESERVING_LIVE_STATUSES)
+        .select_related("specialist__user")
+        .order_by("pk")
+    )
+    if not live:
+        return
+    names = ", ".join(
+        f"{match.specialist.user.name} ({match.get_status_display()}, #{match.pk})"
+        for match in live
+    )
+    raise Conflict(
+        _(
+            "The need has approved or accepted matches, so its %(fields)s cannot change: "
+            "%(matches)s. Change a running engagement from its match page (or "
+            "matches/{id}/change/), or withdraw the matches first."
+        )
+        % {"fields": ", ".join(fields), "matches": names}
+    )
+
+
 @transaction.atomic
 def need_create(
     *,
@@ -177,7 +224,13 @@ def need_update(
     _validate(values, check_start_not_past="start" in changed)
     if skills is not None:
         _validate_skills(skills)
+    _refuse_if_live_matches(need, changed=changed, skills=skills)
     before, after = fields_update(need, changed)
+    if changed:
+        # A proposal reserves nothing yet: it follows the need, and approval checks it.
+        Match.objects.filter(need=need, status=MatchStatus.PROPOSED).update(
+            start=need.start, end=need.end, capacity_percent=need.capacity_percent
+        )
     if skills is not None:
         child_list_update(
             before,
@@ -224,6 +277,15 @@ def need_publish(*, actor: User, need_id: int) -> Need:
     need = _lock_need(actor, need_id)
     if need.status == NeedStatus.DRAFT and need.start < timezone.localdate():
         raise Conflict(_("The need's start date has passed; move it before publishing."))
+    if (
+        need.status == NeedStatus.DRAFT
+        and not NeedSkill.objects.filter(need=need, required=True).exists()
+    ):
+        raise InvalidInput(
+            field_errors={
+                "skills": [_("A need must have at least one required skill to be published.")]
+            }
+        )
     now = timezone.now()
     updated = Need.objects.filter(pk=need.pk, status=NeedStatus.DRAFT).update(
         status=NeedStatus.OPEN, published_at=now, updated_at=now

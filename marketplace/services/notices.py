@@ -30,6 +30,7 @@ SPECIALIST_MANAGERS = "specialist_managers"
 SPECIALIST_MANAGERS_IF_RESERVED = "specialist_managers_if_reserved"
 NEED_MANAGERS = "need_managers"
 APPROVER = "approver"
+APPROVER_OR_RESPONSIBLE = "approver_or_responsible_coordinators"
 NOMINATOR = "nominator"
 RESPONSIBLE_COORDINATORS = "responsible_coordinators"
 ASKED_COORDINATORS = "asked_coordinators"
@@ -49,6 +50,7 @@ IN_WORDS = {
     SPECIALIST_MANAGERS_IF_RESERVED: "the specialist's managers (if time was reserved)",
     NEED_MANAGERS: "the need's managers",
     APPROVER: "the approving coordinator",
+    APPROVER_OR_RESPONSIBLE: "the approving coordinator (else the responsible coordinators)",
     NOMINATOR: "the nominating manager",
     RESPONSIBLE_COORDINATORS: "the responsible coordinators",
     ASKED_COORDINATORS: "the coordinators told of the proposal",
@@ -81,6 +83,16 @@ ROUTES: dict[str, Route] = {
     K.APPROVAL_PENDING_REMINDER: Route((ASKED_COORDINATORS,), BOTH),
     K.ENGAGEMENT_STARTING: Route((SPECIALIST, SPECIALIST_MANAGERS, NEED_MANAGERS), BOTH),
     K.NEED_UNFILLED_AT_START: Route((NEED_MANAGERS,), (NEED_AGENCY,)),
+    K.ENGAGEMENT_CHANGE_REQUESTED: Route(
+        (SPECIALIST, SPECIALIST_MANAGERS, APPROVER_OR_RESPONSIBLE), BOTH
+    ),
+    K.ENGAGEMENT_CHANGED: Route((SPECIALIST, SPECIALIST_MANAGERS, NEED_MANAGERS, APPROVER), BOTH),
+    K.ENGAGEMENT_CHANGE_DECLINED: Route(
+        (SPECIALIST, SPECIALIST_MANAGERS, NEED_MANAGERS, APPROVER), BOTH
+    ),
+    K.ENGAGEMENT_ENDED_EARLY: Route(
+        (SPECIALIST, SPECIALIST_MANAGERS, NEED_MANAGERS, APPROVER), BOTH
+    ),
     K.NEED_PUBLISHED_FIT: Route((FITTING_SPECIALISTS,), ()),
     K.MATCHING_RUN_DONE: Route((RUN_REQUESTER,), ()),
     K.SAVED_SEARCH_MATCH: Route((SEARCH_OWNER,), ()),
@@ -115,6 +127,14 @@ def responsible_coordinators(*, need: Need) -> list[User]:
     return []
 
 
+def _approver_or_responsible(match: Match, need: Need) -> list[User]:
+    """The coordinator who approved the match, while active; else those responsible for
+    the need, so a request that needs a coordinator's yes always reaches one."""
+    if match.approved_by_id and match.approved_by.is_active:
+        return [match.approved_by]
+    return responsible_coordinators(need=need)
+
+
 def _asked_coordinators(match: Match) -> list[User]:
     asked = list(
         User.objects.filter(
@@ -136,6 +156,9 @@ _PEOPLE: dict[str, Callable[[Match | None, Need, bool], list[User]]] = {
     ),
     NEED_MANAGERS: lambda m, n, r: _managers_of(n.agency_id),
     APPROVER: lambda m, n, r: [m.approved_by] if m and m.approved_by_id else [],
+    APPROVER_OR_RESPONSIBLE: lambda m, n, r: (
+        _approver_or_responsible(m, n) if m else responsible_coordinators(need=n)
+    ),
     NOMINATOR: lambda m, n, r: [m.nominated_by] if m and m.nominated_by_id else [],
     RESPONSIBLE_COORDINATORS: lambda m, n, r: responsible_coordinators(need=n),
     ASKED_COORDINATORS: lambda m, n, r: _asked_coordinators(m) if m else [],

@@ -78,6 +78,14 @@ def _validate_fields(fields: Mapping[str, Any]) -> None:
         raise InvalidInput(field_errors=errors)
 
 
+def _validate_clearance(clearance: int, expires: Any) -> None:
+    """An attested clearance lapses: the agency states when, or it is not attested."""
+    if clearance != Clearance.NONE and expires is None:
+        raise InvalidInput(
+            field_errors={"clearance_expires": [_("A security clearance needs its expiry date.")]}
+        )
+
+
 def _replace_skills(specialist: Specialist, skills: Sequence[SkillLevel]) -> None:
     SpecialistSkill.objects.filter(specialist=specialist).delete()
     SpecialistSkill.objects.bulk_create(
@@ -98,10 +106,15 @@ def specialist_create(
 ) -> Specialist:
     """Create the specialist profile of an existing specialist user of the actor's agency.
 
-    `fields` may hold any of PROFILE_FIELDS and SHARING_FIELDS; `title` is required.
+    `fields` may hold any of PROFILE_FIELDS and SHARING_FIELDS; `title` is required. A
+    specialist may start their own profile (PROFILE_FIELDS only: sharing it and attesting
+    clearance stay their agency's call).
     """
-    if not can_create_specialist_for(actor, user.agency_id):
+    own = actor.pk == user.pk and actor.role == Role.SPECIALIST
+    if not (own or can_create_specialist_for(actor, user.agency_id)):
         raise Forbidden(_("You may only create profiles for specialists of your own agency."))
+    if own and set(fields) & set(SHARING_FIELDS):
+        raise Forbidden(_("Only your agency's managers may share you or attest your clearance."))
     if user.role != Role.SPECIALIST or user.agency_id is None:
         raise InvalidInput(field_errors={"user": [_("The user must have the specialist role.")]})
     if Specialist.objects.filter(user=user).exists():
@@ -114,6 +127,7 @@ def specialist_create(
     if not fields.get("title"):
         raise InvalidInput(field_errors={"title": [_("A title is required.")]})
     _validate_fields(fields)
+    _validate_clearance(fields.get("clearance", Clearance.NONE), fields.get("clearance_expires"))
     _validate_skills(skills)
     specialist = Specialist.objects.create(user=user, agency_id=user.agency_id, **fields)
     _replace_skills(specialist, skills)
@@ -168,6 +182,11 @@ def specialist_update(
             % {"fields": ", ".join(sharing_changes)}
         )
     _validate_fields(changed)
+    if {"clearance", "clearance_expires"} & set(changed):
+        _validate_clearance(
+            changed.get("clearance", specialist.clearance),
+            changed.get("clearance_expires", specialist.clearance_expires),
+        )
     if skills is not None:
         _validate_skills(skills)
 

@@ -272,6 +272,57 @@ class CompleteForm(WebForm):
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea, required=False, max_length=COMMENT_MAX_LENGTH
     )
+    last_day = forms.DateField(
+        label=_("Last day worked (optional)"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Before the planned end: the rest of the booking is released."),
+    )
+
+
+class ChangeForm(WebForm):
+    start = forms.DateField(
+        label=_("New start"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Only before the engagement has started."),
+    )
+    end = forms.DateField(label=_("New end"), widget=DateInput(), required=False)
+    capacity_percent = forms.IntegerField(
+        label=_("New share of full time (%)"), min_value=1, max_value=100, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors and not any(value is not None for value in data.values()):
+            raise forms.ValidationError(_("Give a new start, end or share."))
+        return data
+
+
+class EndEarlyForm(WebForm):
+    last_day = forms.DateField(label=_("Last day"), widget=DateInput())
+
+
+class ChangeDeclineForm(WebForm):
+    comment = forms.CharField(
+        label=_("Why not? (optional)"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+    )
+
+
+class FeedbackForm(WebForm):
+    rating = forms.TypedChoiceField(
+        label=_("Your rating of the assignment"),
+        choices=[("", _("Choose a rating")), *LEVEL_CHOICES],
+        coerce=int,
+        empty_value=None,
+        help_text=_("1 is poor, 5 is excellent."),
+    )
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea, required=False, max_length=COMMENT_MAX_LENGTH
+    )
 
 
 class NeedFilterForm(WebForm):
@@ -358,7 +409,10 @@ class SharingForm(WebForm):
 
     shareable = forms.BooleanField(label=_("May be lent to other agencies"), required=False)
     max_share_percent = forms.IntegerField(
-        label=_("Lent at most (% of full time)"), min_value=1, max_value=100
+        # xgettext:no-python-format
+        label=_("Lent at most (% of full time)"),
+        min_value=1,
+        max_value=100,
     )
     clearance = forms.TypedChoiceField(
         label=_("Security clearance (attested by the agency)"),

@@ -3,6 +3,7 @@ from django.urls import path
 from accounts import views as account_views
 from marketplace.web.views import (
     calendar,
+    engagements,
     matches,
     needs,
     notifications,
@@ -44,6 +45,19 @@ urlpatterns = [
     path("matches/<int:pk>/accept/", matches.match_accept_view, name="match_accept"),
     path("matches/<int:pk>/decline/", matches.match_decline_view, name="match_decline"),
     path("matches/<int:pk>/complete/", matches.match_complete_view, name="match_complete"),
+    path("matches/<int:pk>/change/", engagements.match_change_view, name="match_change"),
+    path(
+        "matches/<int:pk>/change/accept/",
+        engagements.match_change_accept_view,
+        name="match_change_accept",
+    ),
+    path(
+        "matches/<int:pk>/change/decline/",
+        engagements.match_change_decline_view,
+        name="match_change_decline",
+    ),
+    path("matches/<int:pk>/end-early/", engagements.match_end_early_view, name="match_end_early"),
+    path("matches/<int:pk>/feedback/", engagements.match_feedback_view, name="match_feedback"),
     path("matches/<slug:group>/", matches.match_group_list, name="match_group"),
     path("approvals/", matches.approvals, name="approvals"),
     path("approvals/bulk/", matches.approvals_bulk, name="approvals_bulk"),

@@ -286,9 +286,10 @@ def test_a_swedish_and_an_english_reader_see_the_same_notice_each_in_their_langu
     assert subjects[bo.email] == "Match approved: Anna Ek for Molnarkitekt"
 
     def page(user, language: str) -> str:
+        # The reader switches the interface with the language switch (saved on the account).
         client = Client()
         client.force_login(user)
-        client.cookies["django_language"] = language
+        client.post("/language/", {"language": language, "next": "/notifications/"})
         return client.get("/notifications/").content.decode()
 
     assert "Matchning godkänd: Anna Ek till Molnarkitekt" in page(maja, "sv")

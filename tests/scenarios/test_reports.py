@@ -3,7 +3,8 @@ API, then a coordinator and one agency's manager, in Swedish and in English, rea
 summary, the register of unmet demand and the savings ledger on the web and through the
 API, and download the CSV and the PDF.
 
-Dates come from today (any weekday): the needs start tomorrow, the work is completed now,
+Dates come from today (any weekday): the needs start today, the work is completed now
+(completion is possible from an engagement's first day; today becomes its last day),
 and the report is this calendar year's (the default period).
 """
 
@@ -65,14 +66,14 @@ class Network:
         )
 
     def need(self, manager, title: str) -> int:
-        tomorrow = timezone.localdate() + timezone.timedelta(days=1)
+        today = timezone.localdate()
         body = ok(
             api(manager).post(
                 f"{API}needs/",
                 {
                     "title": title,
-                    "start": tomorrow.isoformat(),
-                    "end": (tomorrow + timezone.timedelta(days=90)).isoformat(),
+                    "start": today.isoformat(),
+                    "end": (today + timezone.timedelta(days=90)).isoformat(),
                     "capacity_percent": 40,
                     "skills": [{"skill": self.cloud.pk, "min_level": 3, "required": True}],
                 },

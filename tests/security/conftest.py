@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Agency, User
 from marketplace import models as m
-from marketplace.services.needs import need_create
+from marketplace.services.needs import NeedSkillSpec, need_create
 from notifications.models import Notification
 from tests import factories
 
@@ -98,6 +98,7 @@ def _side(letter: str, borrower_need: m.Need, skill: m.Skill) -> Side:
             "end": factories.future(90),
             "capacity_percent": 20,
         },
+        skills=[NeedSkillSpec(skill_id=skill.pk, min_level=2)],
     )
     published = factories.NeedFactory(agency=agency, title=f"Publicerat behov {letter}")
     factories.NeedSkillFactory(need=published, skill=skill, min_level=2)

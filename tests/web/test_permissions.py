@@ -1,8 +1,11 @@
 """Every page answers like the API: 404 for what the user may not see, 403 for what they
 may see but not do. The web calls the same permission rules and services as the API."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from marketplace.models import MatchStatus, NeedStatus
 from tests import factories
@@ -325,6 +328,8 @@ def test_needs_manager_completes_an_accepted_match_with_hours(
     web_client_for, borrowing_manager, proposed_match
 ):
     proposed_match.status = MatchStatus.ACCEPTED
+    # Completion is possible from the engagement's start on: this one began a week ago.
+    proposed_match.start = timezone.localdate() - dt.timedelta(days=7)
     proposed_match.save()
 
     response = web_client_for(borrowing_manager).post(

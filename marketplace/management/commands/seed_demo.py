@@ -23,6 +23,7 @@ from accounts.mfa import otpauth_uri, totp_device_demo
 from accounts.models import Agency, Role, User
 from accounts.validators import luhn_check_digit
 from marketplace.matching.capacity import Window, min_free_percent, overcommitted_days
+from marketplace.matching.scoring import DEFAULT_WEIGHTS
 from marketplace.models import (
     RESERVING_MATCH_STATUSES,
     Availability,
@@ -286,7 +287,7 @@ class MatchPlan:
     specialist: SpecialistPlan
     status: str
     score: float
-    breakdown: dict[str, float]
+    breakdown: dict
     proposed_by: str
 
 
@@ -463,6 +464,7 @@ class Planner:
                 max_share_percent=chosen.max_share_percent,
             )
             capacity = max(10, min(free, self.rng.choice([20, 30, 40, 50])) // 10 * 10)
+            free_before_this = free
         elif past:
             start = self.day(-self.rng.randint(150, 240))
             end = start + dt.timedelta(days=self.rng.randint(45, 100))
@@ -524,23 +526,60 @@ class Planner:
         elif status in (NeedStatus.FILLED, NeedStatus.CANCELLED):
             plan.closed_days_before_anchor = published - self.rng.randint(6, 18)
         if chosen is not None and match_status:
+            # What the specialist had free when proposed: the asked share for past work.
+            free_then = capacity if past else free_before_this
             if match_status in RESERVING_MATCH_STATUSES:
                 chosen.reservations.append(Window(start, end, capacity))
+            score = round(self.rng.uniform(0.62, 0.95), 3)
+            skill_term = round(self.rng.uniform(0.6, 1.0), 2)
             plan.matches.append(
                 MatchPlan(
                     specialist=chosen,
                     status=match_status,
-                    score=round(self.rng.uniform(0.62, 0.95), 3),
-                    breakdown={
-                        "skill": round(self.rng.uniform(0.6, 1.0), 2),
-                        "availability": 1.0,
-                        "language": 1.0,
-                        "region": 1.0 if chosen.region == plan.region else 0.5,
-                    },
+                    score=score,
+                    breakdown=demo_breakdown(plan, chosen, score, skill_term, free_then),
                     proposed_by=self.rng.choice([ProposedBy.MATCHING_RUN, ProposedBy.NOMINATION]),
                 )
             )
         return plan
+
+
+def demo_breakdown(
+    need: NeedPlan, chosen: SpecialistPlan, score: float, skill_term: float, free: int
+) -> dict:
+    """A demo match's breakdown in the shape the scorer writes (`breakdown_for`), so its
+    page explains it as it explains a real proposal."""
+    spoken = set(chosen.languages)
+    remote = need.remote_ok and chosen.remote_ok
+    terms = {
+        "skill": skill_term,
+        "availability": 1.0,
+        "language": 1.0 if set(need.languages) <= spoken else 0.0,
+        "region": 1.0 if chosen.region == need.region else 0.5,
+    }
+    return {
+        "score": score,
+        "terms": terms,
+        "weights": dict(DEFAULT_WEIGHTS),
+        "required": [
+            {"skill": name, "min_level": level, "level": chosen.skills.get(name, 0)}
+            for name, level, required in need.skills
+            if required
+        ],
+        "nice": [
+            {"skill": name, "min_level": level, "level": chosen.skills.get(name, 0)}
+            for name, level, required in need.skills
+            if not required
+        ],
+        "asked_percent": need.capacity_percent,
+        "free_percent": free,
+        "languages_asked": list(need.languages),
+        "languages_matched": [code for code in need.languages if code in spoken],
+        "need_region": need.region,
+        "region": chosen.region,
+        "remote": remote,
+        "excluded_by": [],
+    }
 
 
 def build_plan(anchor: dt.date) -> DemoPlan:

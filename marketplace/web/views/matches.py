@@ -28,6 +28,7 @@ from marketplace.permissions import (
 )
 from marketplace.selectors import dashboards
 from marketplace.selectors.dashboards import approval_queue, latest_matching_run
+from marketplace.selectors.engagements import engagement_actions
 from marketplace.selectors.matches import match_get
 from marketplace.selectors.matching_runs import matching_run_get
 from marketplace.services.matches import (
@@ -40,7 +41,15 @@ from marketplace.services.matches import (
 )
 from marketplace.services.matching_run_start import matching_run_start
 from marketplace.web.cursor import query_without_cursor, web_keyset_page
-from marketplace.web.forms import CompleteForm, DeclineForm, RejectForm
+from marketplace.web.forms import (
+    ChangeDeclineForm,
+    ChangeForm,
+    CompleteForm,
+    DeclineForm,
+    EndEarlyForm,
+    FeedbackForm,
+    RejectForm,
+)
 from marketplace.web.service_messages import error_text, in_request_language
 
 # A coordinator rejects in one click by picking one of these; the text is the reason.
@@ -116,6 +125,7 @@ def _actions_for(user, match) -> dict:
         "can_decline": (consent or release)
         and match.status in (MatchStatus.PROPOSED, MatchStatus.APPROVED),
         "can_complete": can_complete_match(user, match) and match.status == MatchStatus.ACCEPTED,
+        **engagement_actions(user, match, consent=consent, release=release),
     }
 
 
@@ -125,6 +135,10 @@ def _match_page(request: HttpRequest, match, *, status: int = 200, **forms) -> H
         "explanation": breakdown_in_words(match.breakdown),
         "decline_form": forms.get("decline_form") or DeclineForm(),
         "complete_form": forms.get("complete_form") or CompleteForm(),
+        "change_form": forms.get("change_form") or ChangeForm(),
+        "end_early_form": forms.get("end_early_form") or EndEarlyForm(),
+        "change_decline_form": forms.get("change_decline_form") or ChangeDeclineForm(),
+        "feedback_form": forms.get("feedback_form") or FeedbackForm(),
         "reject_reasons": [_(reason) for reason in REJECT_REASONS],
         **_actions_for(request.user, match),
     }

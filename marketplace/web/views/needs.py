@@ -191,8 +191,14 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except InvalidInput as error:
             _show_service_errors(form, formset, error)
         except Conflict as error:
-            messages.error(request, in_request_language(error.message))
-            return redirect("web:need_detail", pk=need.pk)
+            # Kept on the form with what was typed: the message says which matches block it.
+            form.add_error(None, in_request_language(error.message))
+            return render(
+                request,
+                "web/need_form.html",
+                {"form": form, "formset": formset, "need": need},
+                status=409,
+            )
         else:
             messages.success(request, _("The need was updated."))
             return redirect("web:need_detail", pk=need.pk)
@@ -210,8 +216,8 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def need_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         need_publish(actor=request.user, need_id=pk)
-    except Conflict as error:
-        messages.error(request, in_request_language(error.message))
+    except (Conflict, InvalidInput) as error:
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The need is published and open to every agency."))
     return redirect("web:need_detail", pk=pk)

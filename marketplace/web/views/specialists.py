@@ -27,7 +27,7 @@ from marketplace.services.availability import (
     availability_delete,
     availability_update,
 )
-from marketplace.services.specialists import SkillLevel, specialist_update
+from marketplace.services.specialists import SkillLevel, specialist_create, specialist_update
 from marketplace.web.cursor import PAGE_SIZE, query_without_cursor, web_keyset_page
 from marketplace.web.forms import (
     AvailabilityForm,
@@ -84,6 +84,41 @@ def _own_specialist(request: HttpRequest):
     return specialist
 
 
+def _skills_of(formset) -> list[SkillLevel]:
+    return [
+        SkillLevel(skill_id=row["skill"], level=row["level"])
+        for row in formset.cleaned_data
+        if row.get("skill")
+    ]
+
+
+def _start_own_profile(request: HttpRequest) -> HttpResponse:
+    """A specialist without a profile yet is led to create it, on the same page."""
+    form = ProfileForm(request.POST or None)
+    formset = SpecialistSkillFormSet(request.POST or None, prefix="skills")
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and formset.is_valid():
+            skills = _skills_of(formset)
+            fields = {name: form.cleaned_data[name] for name in PROFILE_FORM_FIELDS}
+            try:
+                specialist_create(
+                    actor=request.user, user=request.user, fields=fields, skills=skills
+                )
+            except InvalidInput as error:
+                form.add_domain_errors(error)
+            else:
+                messages.success(request, _("Your profile was created."))
+                return redirect("web:my_profile")
+    return render(
+        request,
+        "web/my_profile.html",
+        {"specialist": None, "form": form, "formset": formset},
+        status=status,
+    )
+
+
 def _profile_page(request: HttpRequest, specialist, form, formset, availability_form, status=200):
     return render(
         request,
@@ -103,6 +138,8 @@ def _profile_page(request: HttpRequest, specialist, form, formset, availability_
 
 @login_required
 def my_profile(request: HttpRequest) -> HttpResponse:
+    if request.user.is_specialist and specialist_of(user=request.user) is None:
+        return _start_own_profile(request)
     specialist = _own_specialist(request)
     initial = {name: getattr(specialist, name) for name in PROFILE_FORM_FIELDS}
     skills_initial = [
@@ -112,11 +149,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
     formset = SpecialistSkillFormSet(request.POST or None, prefix="skills", initial=skills_initial)
     if request.method == "POST":
         if form.is_valid() and formset.is_valid():
-            skills = [
-                SkillLevel(skill_id=row["skill"], level=row["level"])
-                for row in formset.cleaned_data
-                if row.get("skill")
-            ]
+            skills = _skills_of(formset)
             fields = {name: form.cleaned_data[name] for name in PROFILE_FORM_FIELDS}
             try:
                 specialist_update(

@@ -6,6 +6,7 @@ specialist), agency C is a bystander; there are two coordinators so tests can te
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -45,6 +46,11 @@ class World:
         fields.setdefault("need", self.need)
         fields.setdefault("specialist", self.specialist)
         return factories.MatchFactory(status=status, **fields)
+
+    def running(self, status: str = MatchStatus.ACCEPTED, **fields) -> Match:
+        """A match whose engagement began a fortnight ago (completion needs a started one)."""
+        fields.setdefault("start", timezone.localdate() - timedelta(days=14))
+        return self.match(status, **fields)
 
     def user(self, role_name: str) -> User:
         if role_name == "specialist":

@@ -210,7 +210,7 @@ def test_complete_with_bad_input_is_400_naming_the_field(world, client_for, body
 
 
 def test_complete_returns_the_engagement(world, client_for):
-    match = world.match(MatchStatus.ACCEPTED)
+    match = world.running()
 
     response = client_for(world.manager_a).post(
         f"/api/v1/matches/{match.pk}/complete/",

@@ -73,7 +73,7 @@ def test_release_tells_the_specialist_who_must_still_consent(world):
     assert _recipients("match_consented") == {world.specialist.user.pk}
 
 
-def test_acceptance_tells_both_agencies_managers_and_the_approving_coordinator(world):
+def test_acceptance_tells_the_specialist_both_agencies_managers_and_the_approver(world):
     match = world.match(MatchStatus.APPROVED, approved_by=world.coordinator)
     match_accept(actor=world.specialist.user, match=match)
 
@@ -119,7 +119,7 @@ def test_decline_of_a_proposed_match_tells_the_managers_only(world):
 
 
 def test_completion_tells_the_specialist_and_their_managers(world):
-    match = world.match(MatchStatus.ACCEPTED)
+    match = world.running()
 
     match_complete(actor=world.manager_a, match=match, hours=10)
 

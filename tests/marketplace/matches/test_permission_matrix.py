@@ -3,9 +3,12 @@
 404 for a match the caller may not see, 403 for one they see but may not change.
 """
 
-import pytest
+from datetime import timedelta
 
-from marketplace.models import MatchStatus
+import pytest
+from django.utils import timezone
+
+from marketplace.models import Engagement, MatchStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +46,7 @@ CASES = [
 @pytest.mark.parametrize(("action", "role", "expected"), CASES)
 def test_match_action_permission(world, client_for, action, role, expected):
     status, body, _ = MATRIX[action]
-    match = world.match(status)
+    match = world.running(status) if action == "complete" else world.match(status)
 
     response = client_for(world.user(role)).post(
         f"/api/v1/matches/{match.pk}/{action}/", body, format="json"
@@ -117,3 +120,39 @@ def test_anonymous_caller_gets_401(world, api_client):
     response = api_client.post(f"/api/v1/matches/{match.pk}/approve/")
 
     assert response.status_code == 401
+
+
+# Engagement actions on an accepted (or, for feedback, completed) match: the body for it.
+ENGAGEMENT_MATRIX = {
+    "change": (lambda match: {"capacity_percent": 20}, [200, 403, 200, 403, 404, 403, 404]),
+    # The need's managers ask for a change; they withdraw it but do not answer it.
+    "change/accept": (lambda match: {}, [409, 409, 403, 409, 404, 409, 404]),
+    "change/decline": (lambda match: {}, [409, 409, 409, 409, 404, 409, 404]),
+    "end-early": (
+        lambda match: {"last_day": (match.start + timedelta(days=5)).isoformat()},
+        [200, 403, 200, 200, 404, 403, 404],
+    ),
+    "feedback": (lambda match: {"rating": 4}, [403, 403, 403, 403, 404, 200, 404]),
+}
+ENGAGEMENT_CASES = [
+    pytest.param(action, role, codes[index], id=f"{action}-{role}")
+    for action, (_, codes) in ENGAGEMENT_MATRIX.items()
+    for index, role in enumerate(ROLES)
+]
+
+
+@pytest.mark.parametrize(("action", "role", "expected"), ENGAGEMENT_CASES)
+def test_engagement_action_permission(world, client_for, action, role, expected):
+    """No change waits here, so those allowed to answer one hear 409 rather than 403."""
+    body, _ = ENGAGEMENT_MATRIX[action]
+    if action == "feedback":
+        match = world.running(MatchStatus.COMPLETED)
+        Engagement.objects.create(match=match, hours=10, completed_at=timezone.now())
+    else:
+        match = world.match(MatchStatus.ACCEPTED)
+
+    response = client_for(world.user(role)).post(
+        f"/api/v1/matches/{match.pk}/{action}/", body(match), format="json"
+    )
+
+    assert response.status_code == expected, response.content

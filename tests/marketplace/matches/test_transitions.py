@@ -387,7 +387,7 @@ def test_declining_a_match_that_is_not_proposed_or_approved_conflicts(world, sta
 
 
 def test_need_manager_completes_accepted_match_with_engagement(world):
-    match = world.match(MatchStatus.ACCEPTED)
+    match = world.running()
 
     engagement = match_complete(
         actor=world.manager_a, match=match, hours=Decimal("120.5"), rating=5, comment="Toppen"

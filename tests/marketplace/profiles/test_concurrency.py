@@ -60,7 +60,7 @@ def test_concurrent_overlapping_windows_leave_exactly_one(world):
 
 
 def test_concurrent_publish_succeeds_once(world):
-    need = factories.DraftNeedFactory(agency=world.own)
+    need = factories.PublishableDraftNeedFactory(agency=world.own)
     manager = world.users["manager_own"]
 
     results = run_together(

@@ -180,7 +180,7 @@ def test_delete_draft_is_audited(world, as_role):
 
 
 def test_publish_opens_the_need_and_sets_published_at(world, as_role):
-    need = factories.DraftNeedFactory(agency=world.own)
+    need = factories.PublishableDraftNeedFactory(agency=world.own)
 
     response = as_role("manager_own").post(f"{detail(need)}publish/")
 

@@ -183,7 +183,7 @@ MANAGERS_OF_NEED = {"admin", "manager_own"}
 
 
 def _need(world, published: bool) -> Need:
-    factory = factories.NeedFactory if published else factories.DraftNeedFactory
+    factory = factories.NeedFactory if published else factories.PublishableDraftNeedFactory
     return factory(agency=world.own)
 
 

@@ -183,3 +183,18 @@ def test_seed_prints_a_progress_bar_and_the_demo_logins(seeded_once):
     assert DEMO_PASSWORD in seeded_once
     assert "chef@skatteverket.demo.se" in seeded_once
     assert "samordnare@demo.se" in seeded_once
+
+
+def test_every_demo_match_explains_itself_in_both_languages(seeded_once):
+    from django.utils import translation
+
+    from marketplace.explanations import breakdown_in_words
+
+    for match in Match.objects.all():
+        for language in ("sv", "en"):
+            with translation.override(language):
+                phrases = breakdown_in_words(match.breakdown)
+            assert phrases, (match.pk, match.breakdown)
+        assert match.breakdown["asked_percent"] == match.capacity_percent
+        assert match.breakdown["free_percent"] >= match.capacity_percent
+        assert match.breakdown["required"]
