@@ -40,7 +40,7 @@ def _approved(market: dict, **consents) -> None:
 
 
 def _draft(market: dict):
-    return factories.DraftNeedFactory(agency=market["borrower"])
+    return factories.PublishableDraftNeedFactory(agency=market["borrower"])
 
 
 def _nominate(client, market):
@@ -67,6 +67,7 @@ def _complete(client, market):
     match = market["match"]
     match.status = MatchStatus.ACCEPTED
     match.specialist_consent_at = match.release_at = match.accepted_at = timezone.now()
+    match.start = timezone.localdate()  # completion is possible from the first day on
     match.save()
     return client.post(f"/api/v1/matches/{match.pk}/complete/", {"hours": 120, "rating": 4})
 
