@@ -226,7 +226,7 @@ def test_a_need_one_day_too_long_is_refused_naming_the_day(market, language, wor
     assert expected in refused.json()["detail"]
 
     web = web_login(market["borrowing_manager"])
-    web.cookies["django_language"] = language
+    web.post("/language/", {"language": language, "next": "/"})  # saved on the account
     page = web.post(f"/needs/{too_long}/nominate/", {"specialist": specialist.pk}, follow=True)
     assert page.status_code == 200
     assert expected in page.content.decode()
