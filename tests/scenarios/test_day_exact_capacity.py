@@ -226,8 +226,7 @@ def test_a_need_one_day_too_long_is_refused_naming_the_day(market, language, wor
     assert expected in refused.json()["detail"]
 
     web = web_login(market["borrowing_manager"])
-    # The manager switches the interface with the language switch (saved on the account).
-    web.post("/language/", {"language": language, "next": "/needs/"})
+    web.post("/language/", {"language": language, "next": "/"})  # saved on the account
     page = web.post(f"/needs/{too_long}/nominate/", {"specialist": specialist.pk}, follow=True)
     assert page.status_code == 200
     assert expected in page.content.decode()

@@ -191,6 +191,19 @@ P("web:saved_search_list", "GET", None, "302", "200", "200", "200", "200")
 P("web:saved_search_new", "GET", None, "302", "200", "200", "200", "200")
 P("web:saved_search_new", "POST", None, "302", "400", "400", "400", "400")
 P("web:saved_search_delete", "POST", "saved_search", "302 302", "302 404", "404 404", "404 404", "404 404")
+# Bulk review: coordinators and admins; an empty selection is a 400 with the page.
+P("web:approvals_bulk", "POST", None, "302", "403", "403", "400", "400")
+# User administration: admins for everybody, managers for their own agency's specialists.
+P("web:user_list", "GET", None, "302", "403", "200", "403", "200")
+P("web:user_list", "POST", None, "302", "403", "400", "403", "400")
+P("web:user_detail", "GET", "specialist_user", "302 302", "200 404", "200 404", "404 404", "200 200")
+P("web:user_detail", "POST", "specialist_user", "302 302", "400 404", "400 404", "404 404", "400 400")
+P("web:user_invitation_resend", "POST", "specialist_user", "302 302", "403 404", "302 404", "404 404", "302 302")
+# My staff: the managers of the specialist's own agency only.
+P("web:staff_list", "GET", None, "302", "403", "200", "403", "403")
+P("web:staff_member", "GET", "specialist", "302 302", "403 403", "200 404", "403 403", "403 403")
+P("web:staff_member", "POST", "specialist", "302 302", "403 403", "400 404", "403 403", "403 403")
+P("web:staff_availability_add", "POST", "specialist", "302 302", "403 403", "400 404", "403 403", "403 403")
 # Single sign-on: public steps of a login; an agency without a provider has none (404).
 P("sso:options", "GET", None, "200", "200", "200", "200", "200")
 P("sso:login", "GET", None, "404", "404", "404", "404", "404")
