@@ -35,7 +35,7 @@ from marketplace.models import (
     Specialist,
     SpecialistSkill,
 )
-from marketplace.services.matching_runs import matching_run_start
+from marketplace.services.matching_run_start import matching_run_start
 from tests import factories
 from tests.factories import future
 from tests.security.reliability.conftest import wait_for
