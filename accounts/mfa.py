@@ -29,7 +29,7 @@ from django_otp import login as otp_login
 from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import audit_hooks
+from accounts.audit import audit_record
 from accounts.errors import Forbidden, InvalidInput
 from accounts.models import User
 
@@ -102,7 +102,7 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> TOTPDe
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit_hooks.record(actor=user, action="user.mfa_on", target=user)
+    audit_record(actor=user, action="user.mfa_on", target=user)
     return device
 
 
@@ -113,7 +113,7 @@ def totp_device_remove(*, user: User) -> None:
         raise Forbidden("Coordinators and administrators must keep two-factor authentication.")
     deleted, _ = TOTPDevice.objects.filter(user=user).delete()
     if deleted:
-        audit_hooks.record(actor=user, action="user.mfa_off", target=user)
+        audit_record(actor=user, action="user.mfa_off", target=user)
 
 
 @transaction.atomic

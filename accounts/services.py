@@ -1,7 +1,7 @@
 """Writes to user accounts: invitations, edits, passwords and API tokens.
 
 `accounts` imports no other app; its writes reach the audit trail through
-`accounts.audit_hooks`, where the marketplace registers its writer.
+`accounts.audit`.
 """
 
 import logging
@@ -23,7 +23,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from rest_framework.authtoken.models import Token
 
-from accounts import audit_hooks, mfa
+from accounts import mfa
+from accounts.audit import audit_record
 from accounts.errors import Forbidden, InvalidInput, NotFound, TooManyAttempts
 from accounts.models import Agency, Role, User
 from accounts.permissions import (
@@ -184,7 +185,7 @@ def user_invite(
     else:
         user.set_password(password)
     user.save()
-    audit_hooks.record(
+    audit_record(
         actor=actor,
         action="user.invite",
         target=user,
@@ -247,9 +248,7 @@ def user_update(*, actor: User, user: User, data: Mapping[str, Any]) -> User:
         # That it changed, never the hash.
         before["password"], after["password"] = "(earlier)", "(changed)"
     if after:
-        audit_hooks.record(
-            actor=actor, action="user.update", target=user, before=before, after=after
-        )
+        audit_record(actor=actor, action="user.update", target=user, before=before, after=after)
     logger.info("user %s changed by %s: %s", user.pk, actor.pk, sorted(data))
     return user
 
@@ -260,7 +259,7 @@ def user_set_password(*, user: User, password: str) -> User:
     user.set_password(password)
     user.save(update_fields=["password"])
     Token.objects.filter(user=user).delete()
-    audit_hooks.record(
+    audit_record(
         actor=user, action="user.set_password", target=user, after={"password": "(changed)"}
     )
     return user
@@ -316,7 +315,7 @@ def auth_token_rotate(*, user: User) -> Token:
     """Replace the user's API token with a new one; the old one stops working at once."""
     Token.objects.filter(user=user).delete()
     token = Token.objects.create(user=user)
-    audit_hooks.record(actor=user, action="user.token_rotate", target=user)
+    audit_record(actor=user, action="user.token_rotate", target=user)
     logger.info("api token of user %s rotated", user.pk)
     return token
 
@@ -331,5 +330,5 @@ def auth_token_revoke(*, actor: User, user: User) -> None:
             raise Forbidden("Only administrators may revoke another user's token.")
     deleted, _ = Token.objects.filter(user=user).delete()
     if deleted:
-        audit_hooks.record(actor=actor, action="user.token_revoke", target=user)
+        audit_record(actor=actor, action="user.token_revoke", target=user)
     logger.info("api token of user %s revoked by %s", user.pk, actor.pk)

@@ -6,12 +6,7 @@ class MarketplaceConfig(AppConfig):
     verbose_name = "Marketplace"
 
     def ready(self) -> None:
-        from accounts.audit_hooks import register_audit_writer
-        from marketplace.audit import audit_record
         from marketplace.services.specialist_index import connect_invalidation_signals
-
-        # Account writes (invitations, user edits) join the marketplace's audit trail.
-        register_audit_writer(audit_record)
 
         # Keeps the warm shortlist index fresh after any save, admin and shell included.
         connect_invalidation_signals()

@@ -1,43 +1,4 @@
-"""Writing the audit trail: one append-only event per state change or permission-relevant write.
+"""The audit trail's writer, `accounts.audit.audit_record`, under the name the marketplace's
+services import it by."""
 
-Events are only ever inserted (AuditEvent refuses updates and deletes, and so does the
-database on PostgreSQL). Each names the request it came from, so an event read in
-`GET /api/v1/audit-events/` can be tied to the `X-Request-ID` the caller saw.
-"""
-
-import json
-from typing import Any
-
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
-
-from accounts.models import User
-from marketplace.models import AuditEvent
-from marketplace.request_context import current_request_id
-
-
-def _json_safe(values: dict[str, Any] | None) -> dict[str, Any] | None:
-    # Dates, decimals and UUIDs become strings once, here, whatever a service passed in.
-    if values is None:
-        return None
-    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
-
-
-def audit_record(
-    *,
-    actor: User | None,
-    action: str,
-    target: models.Model,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Append one event naming who (None for the system), what, which object and request."""
-    return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.pk else None,
-        action=action,
-        object_type=target._meta.label_lower,
-        object_id=str(target.pk),
-        before=_json_safe(before),
-        after=_json_safe(after),
-        request_id=current_request_id(),
-    )
+from accounts.audit import audit_record as audit_record

@@ -6,6 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
 
+# The audit trail is the accounts app's (every app writes it); imported here for the
+# marketplace's readers of it.
+from accounts.models import AuditEvent as AuditEvent
+from accounts.models import AuditTrailAppendOnly as AuditTrailAppendOnly
+
 PERCENT_VALIDATORS = [MinValueValidator(1), MaxValueValidator(100)]
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -462,69 +467,6 @@ class MatchingRun(models.Model):
 
     def __str__(self) -> str:
         return f"Matching run {self.pk} ({self.status})"
-
-
-class AuditTrailAppendOnly(Exception):
-    """Raised by any attempt to change or delete a recorded audit event."""
-
-
-class AuditEventQuerySet(models.QuerySet):
-    """Reads and inserts only: bulk changes and deletes are refused like single ones."""
-
-    def update(self, **kwargs):
-        raise AuditTrailAppendOnly("Audit events cannot be changed.")
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise AuditTrailAppendOnly("Audit events cannot be changed.")
-
-    def delete(self):
-        raise AuditTrailAppendOnly("Audit events cannot be deleted.")
-
-    delete.queryset_only = True
-
-
-class AuditEvent(models.Model):
-    """Append-only record of a state change or permission-relevant write.
-
-    The model refuses updates and deletes; on PostgreSQL a trigger refuses them too
-    (migration 0004), so not even raw SQL from the application can rewrite history.
-    """
-
-    # PROTECT, not SET_NULL: nulling the actor would be an edit of the trail. People are
-    # erased by anonymising their user row (marketplace.services.privacy), never deleted.
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=60)
-    object_type = models.CharField(max_length=60)
-    object_id = models.CharField(max_length=40)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
-    request_id = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    objects = AuditEventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
-            # The trail is read newest first, whole or by actor or action.
-            models.Index(fields=["-created_at", "-id"], name="audit_created_idx"),
-            models.Index(fields=["actor", "-created_at"], name="audit_actor_created_idx"),
-            models.Index(fields=["action", "-created_at"], name="audit_action_created_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.object_type}#{self.object_id}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise AuditTrailAppendOnly("Audit events cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditTrailAppendOnly("Audit events cannot be deleted.")
 
 
 # Report facts ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts import audit_hooks
+from accounts.audit import audit_record
 from accounts.models import IdentityProtocol, IdentityProvider, IdentityProviderDomain
 from accounts.sso.policy import role_mapping_errors
 from accounts.sso.saml import (
@@ -173,7 +173,7 @@ class IdentityProviderAdmin(admin.ModelAdmin):
                 after = {name: after[name] for name in changed}
             if secret:
                 after["client_secret"] = "(changed)"
-            audit_hooks.record(
+            audit_record(
                 actor=request.user,
                 action=f"identity_provider.{'change' if change else 'add'}",
                 target=obj,

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from accounts import audit_hooks
+from accounts.audit import audit_record
 from accounts.models import IdentityProtocol, IdentityProvider, IdentityProviderDomain, Role, User
 
 logger = logging.getLogger(__name__)
@@ -200,7 +200,7 @@ def _user_for(*, provider: IdentityProvider, identity: SsoIdentity, language: st
         )
         user.set_unusable_password()
         user.save()
-        audit_hooks.record(
+        audit_record(
             actor=user,
             action="user.sso_provision",
             target=user,
@@ -224,7 +224,7 @@ def _user_for(*, provider: IdentityProvider, identity: SsoIdentity, language: st
             and user.role in MAPPABLE_ROLES
             and user.role != mapped
         ):
-            audit_hooks.record(
+            audit_record(
                 actor=user,
                 action="user.sso_role_change",
                 target=user,
@@ -233,7 +233,7 @@ def _user_for(*, provider: IdentityProvider, identity: SsoIdentity, language: st
             )
             user.role = mapped
             user.save(update_fields=["role"])
-    audit_hooks.record(
+    audit_record(
         actor=user, action="user.sso_login", target=user, after=_provider_audit(provider, identity)
     )
     return user
@@ -243,7 +243,7 @@ def _user_for(*, provider: IdentityProvider, identity: SsoIdentity, language: st
 def _refusal_record(
     *, provider: IdentityProvider, identity: SsoIdentity, refusal: SsoRefused
 ) -> None:
-    audit_hooks.record(
+    audit_record(
         actor=None,
         action="identity_provider.login_refused",
         target=provider,

@@ -30,7 +30,7 @@ from djangosaml2.views import AssertionConsumerServiceView, LoginView, MetadataV
 from saml2.config import SPConfig
 from saml2.md import entity_descriptor_from_string
 
-from accounts import audit_hooks
+from accounts.audit import audit_record
 from accounts.backends import session_user
 from accounts.language import login_language_cookie
 from accounts.models import IdentityProtocol, IdentityProvider, User
@@ -130,7 +130,7 @@ def identity_provider_saml_metadata_load(
     provider.saml_entity_id = entity_id
     if provider.pk:
         provider.save(update_fields=["saml_metadata_xml", "saml_entity_id", "updated_at"])
-        audit_hooks.record(
+        audit_record(
             actor=actor,
             action="identity_provider.saml_metadata",
             target=provider,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from accounts.models import Role, User
+from accounts.request_context import current_request_id
 from fastpaths.bulk_copy import bulk_insert
 from marketplace.audit import audit_record
 from marketplace.explanations import exclusions_in_words
@@ -53,7 +54,6 @@ from marketplace.permissions import (
     can_view_specialist,
 )
 from marketplace.reports.facts import report_facts_refresh
-from marketplace.request_context import current_request_id
 from marketplace.selectors.capacity import capacity_windows
 from marketplace.services.scoring import pair_assess
 from marketplace.services.specialist_index import matching_index_invalidate

@@ -57,9 +57,9 @@ def test_audit_events_cannot_be_added_changed_or_deleted_in_admin(rf, world):
 def test_audit_event_detail_is_read_only_for_admins(admin_client_logged_in):
     event = models.AuditEvent.objects.create(action="x", object_type="y", object_id="1")
 
-    page = admin_client_logged_in.get(f"/admin/marketplace/auditevent/{event.pk}/change/")
+    page = admin_client_logged_in.get(f"/admin/accounts/auditevent/{event.pk}/change/")
     post = admin_client_logged_in.post(
-        f"/admin/marketplace/auditevent/{event.pk}/change/", {"action": "tampered"}
+        f"/admin/accounts/auditevent/{event.pk}/change/", {"action": "tampered"}
     )
 
     assert page.status_code == 200

@@ -88,7 +88,7 @@ def test_admin_change_post_is_refused_and_changes_nothing(event, client):
     client.force_login(factories.AdminFactory())
 
     response = client.post(
-        f"/admin/marketplace/auditevent/{event.pk}/change/", {"action": "need.create"}
+        f"/admin/accounts/auditevent/{event.pk}/change/", {"action": "need.create"}
     )
 
     assert response.status_code == 403
@@ -98,7 +98,7 @@ def test_admin_change_post_is_refused_and_changes_nothing(event, client):
 def test_admin_delete_is_refused_and_deletes_nothing(event, client):
     client.force_login(factories.AdminFactory())
 
-    response = client.post(f"/admin/marketplace/auditevent/{event.pk}/delete/", {"post": "yes"})
+    response = client.post(f"/admin/accounts/auditevent/{event.pk}/delete/", {"post": "yes"})
 
     assert response.status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
@@ -108,7 +108,7 @@ def test_admin_bulk_delete_action_is_refused(event, client):
     client.force_login(factories.AdminFactory())
 
     response = client.post(
-        "/admin/marketplace/auditevent/",
+        "/admin/accounts/auditevent/",
         {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
     )
 
