@@ -149,6 +149,9 @@ def _approvable_matches(*, count: int) -> list[int]:
         NeedSkill,
         NeedStatus,
         ProposedBy,
+        ReportEngagementFact,
+        ReportMatchFact,
+        ReportNeedFact,
         Specialist,
     )
 
@@ -160,7 +163,10 @@ def _approvable_matches(*, count: int) -> list[int]:
             "contact_email": "bench@example.invalid",
         },
     )
-    # The previous run's pool goes, so the database stays at the seeded scale.
+    # The previous run's pool goes, so the database stays at the seeded scale; with it the
+    # report facts its approvals wrote, which keep what they count from being deleted.
+    for facts in (ReportEngagementFact, ReportMatchFact, ReportNeedFact):
+        facts.objects.filter(need__agency=agency).delete()
     Match.objects.filter(need__agency=agency).delete()
     NeedSkill.objects.filter(need__agency=agency).delete()
     Need.objects.filter(agency=agency).delete()
