@@ -109,6 +109,17 @@ def skill_choices() -> list[tuple[Any, str]]:
     return [("", _("Choose a skill")), *taxonomy.skill_choices()]
 
 
+def languages_field() -> forms.MultipleChoiceField:
+    """The languages a need asks for or a specialist speaks, as checkboxes
+    (web/partials/languages_field.html shows them with their errors)."""
+    return forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
 class NeedForm(WebForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
@@ -124,12 +135,7 @@ class NeedForm(WebForm):
     clearance_required = forms.TypedChoiceField(
         label=_("Security clearance required"), choices=Clearance.choices, coerce=int, initial=0
     )
-    languages = forms.MultipleChoiceField(
-        label=_("Languages"),
-        choices=LANGUAGE_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    languages = languages_field()
     region = forms.ChoiceField(label=_("Region"), choices=REGION_CHOICES, required=False)
     remote_ok = forms.BooleanField(label=_("Remote work is fine"), required=False, initial=True)
     allow_own_agency = forms.BooleanField(
@@ -186,12 +192,7 @@ class ProfileForm(WebForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    languages = forms.MultipleChoiceField(
-        label=_("Languages"),
-        choices=LANGUAGE_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    languages = languages_field()
     region = forms.ChoiceField(label=_("Region"), choices=REGION_CHOICES, required=False)
     remote_ok = forms.BooleanField(label=_("Can work remotely"), required=False)
 

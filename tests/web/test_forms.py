@@ -229,6 +229,27 @@ def test_specialist_saves_profile_skills(web_client_for, specialist):
     assert specialist.skill_levels.get().level == 4
 
 
+def test_a_language_refused_on_my_profile_is_shown_at_the_languages(web_client_for, specialist):
+    response = web_client_for(specialist.user).post(
+        reverse("web:my_profile"),
+        {
+            "title": "Säkerhetsarkitekt",
+            "languages": ["sv", "xx"],
+            "skills-TOTAL_FORMS": "0",
+            "skills-INITIAL_FORMS": "0",
+            "skills-MIN_NUM_FORMS": "0",
+            "skills-MAX_NUM_FORMS": "1000",
+        },
+    )
+
+    html = response.content.decode()
+    languages = html[html.index('<ul class="errorlist" id="id_languages_errors">') :]
+    languages = languages[: languages.index("</fieldset>")]
+    assert response.status_code == 400
+    assert "xx" in languages[: languages.index("</ul>")]
+    assert 'name="languages" value="sv"' in languages  # the error sits with the checkboxes
+
+
 def test_needs_board_filters_by_status(web_client_for, borrowing_manager, open_need):
     draft = factories.DraftNeedFactory(agency=borrowing_manager.agency)
 
