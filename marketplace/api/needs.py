@@ -24,6 +24,7 @@ from marketplace.selectors.needs import (
     need_get,
     need_get_with_skills,
     need_list_with_json,
+    need_skill_rows,
 )
 from marketplace.services.needs import (
     CLOSE_REASONS,
@@ -129,10 +130,7 @@ class NeedOutputSerializer(serializers.ModelSerializer):
 def _need_row(need: Need) -> dict:
     row = {column: getattr(need, column) for column in NeedOutputSerializer.OWN_COLUMNS}
     skills = getattr(need, "skill_rows", None)
-    row["skills"] = [
-        {"skill": skill.skill_id, "min_level": skill.min_level, "required": skill.required}
-        for skill in (need.skill_requirements.all() if skills is None else skills)
-    ]
+    row["skills"] = need_skill_rows(need.skill_requirements.all() if skills is None else skills)
     row["languages"] = need.languages
     return row
 

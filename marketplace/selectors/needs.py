@@ -1,7 +1,7 @@
 """Reads of needs, with visibility applied."""
 
-from collections.abc import Sequence
-from typing import NamedTuple
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
 
 from django.db.models import F, Prefetch, QuerySet
 
@@ -18,10 +18,28 @@ from fastpaths.keyset import is_annotated
 from marketplace.models import Need, NeedSkill
 from marketplace.permissions import need_visibility
 
+# A need's requirements in the one shape and order every reader shows them in (the API's
+# JSON, the audit trail, the web form): required first, then by skill id.
+NEED_SKILL_FIELDS = {"skill": "skill_id", "min_level": "min_level", "required": "required"}
+NEED_SKILL_ORDER = ("-required", "skill_id")
+
+
+def need_skill_order(requirement: Any) -> tuple[bool, int]:
+    """The sort key of NEED_SKILL_ORDER, for requirements already in memory."""
+    return (not requirement.required, requirement.skill_id)
+
+
+def need_skill_rows(requirements: Iterable[Any]) -> list[dict[str, Any]]:
+    """Requirements (rows, or specs with the same attributes) in their JSON shape and order."""
+    return [
+        {key: getattr(requirement, attribute) for key, attribute in NEED_SKILL_FIELDS.items()}
+        for requirement in sorted(requirements, key=need_skill_order)
+    ]
+
 
 def need_list(*, user: User) -> QuerySet[Need]:
     return Need.objects.filter(need_visibility(user)).prefetch_related(
-        Prefetch("skill_requirements", queryset=NeedSkill.objects.order_by("-required", "skill_id"))
+        Prefetch("skill_requirements", queryset=NeedSkill.objects.order_by(*NEED_SKILL_ORDER))
     )
 
 
@@ -60,13 +78,12 @@ def need_get_with_skills(*, user: User, need_id: int) -> Need:
     if not rows:
         raise NotFound("Need not found.")
     need = instance_of(Need, rows[0])
-    # Required first, then by skill id, as `need_list` prefetches them.
     need.skill_rows = sorted(
         (
             SkillRequirement(int(skill_id), int(min_level), bool(required))
             for skill_id, min_level, required in decoded_rows(rows[0][-1])
         ),
-        key=lambda requirement: (not requirement.required, requirement.skill_id),
+        key=need_skill_order,
     )
     return need
 
@@ -94,12 +111,9 @@ _SKILL_ROWS = child_rows(
 )
 
 
-# A need's requirements as the API lists them: required first, then by skill id.
+# A need's requirements as the API lists them.
 _SKILLS_JSON = ChildObjectsJSON(
-    NeedSkill,
-    parent="need",
-    fields={"skill": "skill_id", "min_level": "min_level", "required": "required"},
-    order_by=("-required", "skill_id"),
+    NeedSkill, parent="need", fields=NEED_SKILL_FIELDS, order_by=NEED_SKILL_ORDER
 )
 
 

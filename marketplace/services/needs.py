@@ -25,6 +25,7 @@ from marketplace.models import (
 )
 from marketplace.permissions import can_create_need_for, can_manage_need, can_view_need
 from marketplace.reports.facts import report_facts_refresh
+from marketplace.selectors.needs import need_skill_rows
 from marketplace.services.matches import matches_cancel_for_need
 from marketplace.services.saved_searches import saved_searches_check_later
 from marketplace.services.specialists import audit_value
@@ -88,10 +89,7 @@ def _validate_skills(skills: Sequence[NeedSkillSpec]) -> None:
 
 
 def _skills_snapshot(need: Need) -> list[dict[str, Any]]:
-    return [
-        {"skill": row.skill_id, "min_level": row.min_level, "required": row.required}
-        for row in NeedSkill.objects.filter(need=need).order_by("skill_id")
-    ]
+    return need_skill_rows(NeedSkill.objects.filter(need=need))
 
 
 def _replace_skills(need: Need, skills: Sequence[NeedSkillSpec]) -> None:
@@ -185,13 +183,7 @@ def need_update(
         need.save(update_fields=[*changed, "updated_at"])
     if skills is not None:
         old_skills = _skills_snapshot(need)
-        new_skills = sorted(
-            (
-                {"skill": s.skill_id, "min_level": s.min_level, "required": s.required}
-                for s in skills
-            ),
-            key=lambda row: row["skill"],
-        )
+        new_skills = need_skill_rows(skills)
         if old_skills != new_skills:
             _replace_skills(need, skills)
             before["skills"] = old_skills

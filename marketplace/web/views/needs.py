@@ -24,11 +24,13 @@ from marketplace.selectors.needs import (
     board_ordering,
     need_get,
     need_list,
+    need_skill_rows,
 )
 from marketplace.selectors.searches import NeedFilter
 from marketplace.selectors.specialists import specialist_get
 from marketplace.services.matches import match_nominate
 from marketplace.services.needs import (
+    NEED_FIELDS,
     NeedSkillSpec,
     need_cancel,
     need_close,
@@ -39,20 +41,6 @@ from marketplace.services.needs import (
 from marketplace.web.cursor import PAGE_SIZE, query_without_cursor, web_keyset_page
 from marketplace.web.forms import CloseNeedForm, NeedFilterForm, NeedForm, NeedSkillFormSet
 from marketplace.web.service_messages import error_text, in_request_language
-
-NEED_FORM_FIELDS = (
-    "title",
-    "description",
-    "start",
-    "end",
-    "capacity_percent",
-    "headcount",
-    "clearance_required",
-    "languages",
-    "region",
-    "remote_ok",
-    "allow_own_agency",
-)
 
 
 def _filtered(request: HttpRequest, form: NeedFilterForm) -> QuerySet[Need]:
@@ -137,7 +125,7 @@ def need_create_view(request: HttpRequest) -> HttpResponse:
     form = NeedForm(request.POST or None)
     formset = NeedSkillFormSet(request.POST or None, prefix="skills")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        fields = {name: form.cleaned_data[name] for name in NEED_FORM_FIELDS}
+        fields = {name: form.cleaned_data[name] for name in NEED_FIELDS}
         try:
             need = need_create(
                 actor=user, agency=user.agency, fields=fields, skills=_skills_from(formset)
@@ -161,19 +149,15 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
     need = need_get(user=request.user, need_id=pk)
     if not can_manage_need(request.user, need):
         raise Forbidden("Only the need's managers may edit it.")
-    initial = {name: getattr(need, name) for name in NEED_FORM_FIELDS}
+    initial = {name: getattr(need, name) for name in NEED_FIELDS}
     skills_initial = [
-        {
-            "skill": row.skill_id,
-            "min_level": row.min_level,
-            "required": "1" if row.required else "0",
-        }
-        for row in need.skill_requirements.all()
+        {**row, "required": "1" if row["required"] else "0"}
+        for row in need_skill_rows(need.skill_requirements.all())
     ]
     form = NeedForm(request.POST or None, initial=initial)
     formset = NeedSkillFormSet(request.POST or None, prefix="skills", initial=skills_initial)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        fields = {name: form.cleaned_data[name] for name in NEED_FORM_FIELDS}
+        fields = {name: form.cleaned_data[name] for name in NEED_FIELDS}
         try:
             need_update(actor=request.user, need=need, fields=fields, skills=_skills_from(formset))
         except InvalidInput as error:
