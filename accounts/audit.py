@@ -8,21 +8,13 @@ database on PostgreSQL). Each names the request it came from, so an event read i
 `GET /api/v1/audit-events/` can be tied to the `X-Request-ID` the caller saw.
 """
 
-import json
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from accounts.json_values import json_plain
 from accounts.models import AuditEvent, User
 from accounts.request_context import current_request_id
-
-
-def _json_safe(values: dict[str, Any] | None) -> dict[str, Any] | None:
-    # Dates, decimals and UUIDs become strings once, here, whatever a service passed in.
-    if values is None:
-        return None
-    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
 
 
 def audit_record(
@@ -39,7 +31,7 @@ def audit_record(
         action=action,
         object_type=target._meta.label_lower,
         object_id=str(target.pk),
-        before=_json_safe(before),
-        after=_json_safe(after),
+        before=None if before is None else json_plain(before),
+        after=None if after is None else json_plain(after),
         request_id=current_request_id(),
     )

@@ -1,17 +1,16 @@
 """Writes: the one entry point the marketplace calls to tell people about an event, and the
 user's own changes (read state, preferences)."""
 
-import json
 import logging
 from collections.abc import Iterable, Mapping
 from functools import partial
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.errors import InvalidInput, NotFound
+from accounts.json_values import json_plain
 from accounts.models import Agency, User
 from notifications import selectors
 from notifications.delivery import absolute_url, in_app_fallback
@@ -28,11 +27,6 @@ from notifications.models import (
 from notifications.tasks import deliveries_enqueue
 
 logger = logging.getLogger(__name__)
-
-
-def _plain(context: Mapping[str, Any]) -> dict[str, Any]:
-    # Dates, decimals and lazy strings become JSON values once, here, for storage and webhooks.
-    return json.loads(json.dumps(dict(context), cls=DjangoJSONEncoder, default=str))
 
 
 @transaction.atomic
@@ -57,7 +51,8 @@ def notify(
     kind = str(kind)
     if kind not in NotificationKind.values:
         logger.warning("notify() called with unknown kind %r", kind)
-    plain = _plain(context)
+    # Dates, decimals and lazy strings become JSON values once, here, for storage and webhooks.
+    plain = json_plain(dict(context))
     users = {user.pk: user for user in recipients if user is not None and user.is_active}
     choices = selectors.preferences_for(user_ids=users.keys(), kind=kind)
     suppressed = set(

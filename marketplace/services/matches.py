@@ -12,7 +12,6 @@ to keep in step.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.errors import Conflict, Forbidden, InvalidInput, NotFound
+from accounts.json_values import json_plain
 from accounts.models import Role, User
 from accounts.request_context import current_request_id
 from fastpaths.bulk_copy import bulk_insert
@@ -78,14 +78,6 @@ class Proposal:
 # Reading helpers ------------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 def _snapshot(match: Match) -> dict[str, Any]:
     """The match fields a reader of the audit trail needs to follow its history."""
     fields = (
@@ -101,7 +93,7 @@ def _snapshot(match: Match) -> dict[str, Any]:
         "declined_by_id",
         "closed_at",
     )
-    return {name: _plain(getattr(match, name)) for name in fields}
+    return json_plain({name: getattr(match, name) for name in fields})
 
 
 def _match_link(match: Match) -> str:

@@ -7,15 +7,14 @@ true. Audit events are append-only and are kept (record-keeping duty): the erasu
 event names what was removed, never the removed values.
 """
 
-import json
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from rest_framework.authtoken.models import Token
 
 from accounts.errors import Conflict, Forbidden, NotFound
+from accounts.json_values import json_plain
 from accounts.models import User
 from marketplace.audit import audit_record
 from marketplace.models import (
@@ -39,10 +38,6 @@ EXPORT_FORMAT_VERSION = 1
 def erased_email(user_id: int) -> str:
     """The address an erased user is left with: unique, and undeliverable by RFC 2606."""
     return f"erased-{user_id}@invalid"
-
-
-def _plain(value: Any) -> Any:
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
 # Export -------------------------------------------------------------------------------------
@@ -227,7 +222,7 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             target=user,
             after={"sections": sorted(data), "audit_events": len(data["audit_events"])},
         )
-    return _plain(data)
+    return json_plain(data)
 
 
 # Erasure ------------------------------------------------------------------------------------
