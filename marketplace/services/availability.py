@@ -22,7 +22,6 @@ from marketplace.permissions import can_edit_specialist_profile, can_view_specia
 from marketplace.selectors.capacity import capacity_windows
 from marketplace.services.saved_searches import saved_searches_check_later
 from marketplace.services.specialist_index import matching_index_invalidate
-from marketplace.services.specialists import audit_value
 
 AUDITED_FIELDS = ("start", "end", "capacity_percent")
 
@@ -106,7 +105,7 @@ def availability_create(
 
 
 def _snapshot(window: Availability) -> dict:
-    return {name: audit_value(getattr(window, name)) for name in AUDITED_FIELDS}
+    return {name: getattr(window, name) for name in AUDITED_FIELDS}
 
 
 def _lock_window(actor: User, availability_id: int) -> tuple[Specialist, Availability]:

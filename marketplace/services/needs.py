@@ -26,9 +26,9 @@ from marketplace.models import (
 from marketplace.permissions import can_create_need_for, can_manage_need, can_view_need
 from marketplace.reports.facts import report_facts_refresh
 from marketplace.selectors.needs import need_skill_rows
+from marketplace.services.audited_update import child_list_update, fields_changed, fields_update
 from marketplace.services.matches import matches_cancel_for_need
 from marketplace.services.saved_searches import saved_searches_check_later
-from marketplace.services.specialists import audit_value
 from notifications.services import notify
 
 NEED_FIELDS = (
@@ -150,7 +150,7 @@ def need_create(
     _validate_skills(skills)
     need = Need.objects.create(agency=agency, created_by=actor, status=NeedStatus.DRAFT, **values)
     _replace_skills(need, skills)
-    after = {name: audit_value(value) for name, value in values.items()}
+    after = dict(values)
     after.update(agency=agency.pk, status=need.status, skills=_skills_snapshot(need))
     audit_record(actor=actor, action="need.create", target=need, after=after)
     return need
@@ -169,25 +169,22 @@ def need_update(
     if need.status not in EDITABLE_STATUSES:
         raise Conflict(f"A {need.status} need can no longer be edited.")
     _reject_unknown(fields)
-    changed = {name: value for name, value in fields.items() if getattr(need, name) != value}
+    changed = fields_changed(need, fields)
     values = {name: getattr(need, name) for name in NEED_FIELDS} | changed
     # A start date already in the past may stay; moving it into the past may not.
     _validate(values, check_start_not_past="start" in changed)
     if skills is not None:
         _validate_skills(skills)
-    before = {name: audit_value(getattr(need, name)) for name in changed}
-    after = {name: audit_value(value) for name, value in changed.items()}
-    for name, value in changed.items():
-        setattr(need, name, value)
-    if changed:
-        need.save(update_fields=[*changed, "updated_at"])
+    before, after = fields_update(need, changed)
     if skills is not None:
-        old_skills = _skills_snapshot(need)
-        new_skills = need_skill_rows(skills)
-        if old_skills != new_skills:
-            _replace_skills(need, skills)
-            before["skills"] = old_skills
-            after["skills"] = new_skills
+        child_list_update(
+            before,
+            after,
+            name="skills",
+            old=_skills_snapshot(need),
+            new=need_skill_rows(skills),
+            replace=lambda: _replace_skills(need, skills),
+        )
     if after:
         audit_record(actor=actor, action="need.update", target=need, before=before, after=after)
         # Completed engagements of an open need take their rate from its required skills.

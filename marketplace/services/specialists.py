@@ -1,6 +1,5 @@
 """Writes to specialist profiles: creation, profile edits, sharing settings and skills."""
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,7 @@ from marketplace.permissions import (
     can_view_specialist,
 )
 from marketplace.selectors.capacity import capacity_windows
+from marketplace.services.audited_update import child_list_update, fields_changed, fields_update
 from marketplace.services.saved_searches import saved_searches_check_later
 from marketplace.services.specialist_index import matching_index_invalidate
 
@@ -39,13 +39,6 @@ SHARING_FIELDS = ("shareable", "max_share_percent", "clearance", "clearance_expi
 class SkillLevel:
     skill_id: int
     level: int
-
-
-def audit_value(value: Any) -> Any:
-    """A JSON-safe form of a field value for the audit trail."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def _skills_snapshot(specialist: Specialist) -> list[dict[str, int]]:
@@ -119,7 +112,7 @@ def specialist_create(
     _validate_skills(skills)
     specialist = Specialist.objects.create(user=user, agency_id=user.agency_id, **fields)
     _replace_skills(specialist, skills)
-    after = {name: audit_value(getattr(specialist, name)) for name in fields}
+    after = {name: getattr(specialist, name) for name in fields}
     after["user"] = user.pk
     after["skills"] = _skills_snapshot(specialist)
     audit_record(actor=actor, action="specialist.create", target=specialist, after=after)
@@ -162,7 +155,7 @@ def specialist_update(
     unknown = set(fields) - set(PROFILE_FIELDS) - set(SHARING_FIELDS)
     if unknown:
         raise InvalidInput(field_errors={name: ["Not an editable field."] for name in unknown})
-    changed = {name: value for name, value in fields.items() if getattr(specialist, name) != value}
+    changed = fields_changed(specialist, fields)
     sharing_changes = sorted(set(changed) & set(SHARING_FIELDS))
     if sharing_changes and not can_manage_specialist_sharing(actor, specialist):
         raise Forbidden(f"Only the specialist's agency managers may change {sharing_changes}.")
@@ -182,23 +175,21 @@ def specialist_update(
                 f"{changed['max_share_percent']}% on {days}."
             )
 
-    before = {name: audit_value(getattr(specialist, name)) for name in changed}
-    after = {name: audit_value(value) for name, value in changed.items()}
-    for name, value in changed.items():
-        setattr(specialist, name, value)
+    before, after = fields_update(specialist, changed)
     if changed:
-        specialist.save(update_fields=[*changed, "updated_at"])
         matching_index_invalidate(specialist_ids=[specialist.pk])
     if skills is not None:
-        old_skills = _skills_snapshot(specialist)
-        new_skills = sorted(
-            ({"skill": item.skill_id, "level": item.level} for item in skills),
-            key=lambda row: row["skill"],
+        child_list_update(
+            before,
+            after,
+            name="skills",
+            old=_skills_snapshot(specialist),
+            new=sorted(
+                ({"skill": item.skill_id, "level": item.level} for item in skills),
+                key=lambda row: row["skill"],
+            ),
+            replace=lambda: _replace_skills(specialist, skills),
         )
-        if old_skills != new_skills:
-            _replace_skills(specialist, skills)
-            before["skills"] = old_skills
-            after["skills"] = new_skills
     if after:
         audit_record(
             actor=actor, action="specialist.update", target=specialist, before=before, after=after
