@@ -279,8 +279,7 @@ class NeedPublishView(generics.GenericAPIView):
         responses={200: NeedOutputSerializer, 403: ERRORS[403], 404: ERRORS[404], 409: ERRORS[409]},
     )
     def post(self, request: Request, pk: int) -> Response:
-        need_publish(actor=request.user, need=_managed_need(request, pk))
-        return Response(_output(request, pk))
+        return Response(NeedOutputSerializer(need_publish(actor=request.user, need_id=pk)).data)
 
 
 class NeedCancelView(generics.GenericAPIView):

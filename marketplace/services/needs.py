@@ -212,12 +212,13 @@ def need_delete(*, actor: User, need: Need) -> None:
 
 
 @transaction.atomic
-def need_publish(*, actor: User, need: Need) -> Need:
+def need_publish(*, actor: User, need_id: int) -> Need:
     """Open a draft to the network and tell the specialists it fits (those who opted in).
 
-    Its start date must not have passed.
+    Its start date must not have passed. The need is read once, locked, and checked here:
+    callers pass its id.
     """
-    need = _lock_need(actor, need.pk)
+    need = _lock_need(actor, need_id)
     if need.status == NeedStatus.DRAFT and need.start < timezone.localdate():
         raise Conflict("The need's start date has passed; move it before publishing.")
     now = timezone.now()
@@ -233,7 +234,8 @@ def need_publish(*, actor: User, need: Need) -> Need:
         before={"status": NeedStatus.DRAFT},
         after={"status": NeedStatus.OPEN, "published_at": now.isoformat()},
     )
-    need.refresh_from_db()
+    # What the guarded update wrote, on the row it holds locked.
+    need.status, need.published_at, need.updated_at = NeedStatus.OPEN, now, now
     notify(
         kind="need_published_fit",
         recipients=_fitting_specialist_users(need),

@@ -180,14 +180,13 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def need_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    need = need_get(user=request.user, need_id=pk)
     try:
-        need_publish(actor=request.user, need=need)
+        need_publish(actor=request.user, need_id=pk)
     except Conflict as error:
         messages.error(request, in_request_language(error.message))
     else:
         messages.success(request, _("The need is published and open to every agency."))
-    return redirect("web:need_detail", pk=need.pk)
+    return redirect("web:need_detail", pk=pk)
 
 
 @require_POST

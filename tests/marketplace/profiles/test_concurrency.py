@@ -63,7 +63,9 @@ def test_concurrent_publish_succeeds_once(world):
     need = factories.DraftNeedFactory(agency=world.own)
     manager = world.users["manager_own"]
 
-    results = run_together(*(lambda: need_publish(actor=manager, need=need) for _ in range(4)))
+    results = run_together(
+        *(lambda: need_publish(actor=manager, need_id=need.pk) for _ in range(4))
+    )
 
     assert sum(isinstance(result, Need) for result in results) == 1
     assert Need.objects.get(pk=need.pk).status == NeedStatus.OPEN

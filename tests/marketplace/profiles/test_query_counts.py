@@ -96,3 +96,24 @@ def test_skill_list_queries_are_bounded(as_role, world, django_assert_max_num_qu
         response = client.get("/api/v1/skills/", {"page_size": page_size})
 
     assert len(response.json()["results"]) == page_size
+
+
+@pytest.mark.parametrize("path", ["/api/v1/needs/{pk}/publish/"])
+def test_publishing_a_need_reads_it_once(as_role, world, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    need = factories.DraftNeedFactory(agency=world.own)
+    factories.NeedSkillFactory(need=need)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = as_role("manager_own").post(path.format(pk=need.pk))
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "open"
+    need_reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT") and 'FROM "marketplace_need"' in query["sql"]
+    ]
+    assert len(need_reads) == 1, need_reads

@@ -45,7 +45,7 @@ def publish(borrowing_manager, skill, django_capture_on_commit_callbacks):
                 },
                 skills=[NeedSkillSpec(skill_id=skill.pk, min_level=level)],
             )
-            need = need_publish(actor=borrowing_manager, need=need)
+            need = need_publish(actor=borrowing_manager, need_id=need.pk)
         assert need.status == NeedStatus.OPEN
         return need
 

@@ -218,7 +218,7 @@ def test_the_search_is_checked_only_after_the_change_commits(
             },
             skills=[NeedSkillSpec(skill_id=skill.pk, min_level=3)],
         )
-        need_publish(actor=borrowing_manager, need=need)
+        need_publish(actor=borrowing_manager, need_id=need.pk)
         assert alerts(watcher) == []
 
     for callback in after_commit:
