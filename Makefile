@@ -34,10 +34,13 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/delad_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/1
 
 .PHONY: bench-load bench-shortlist bench-matching bench-matching-large bench-matching-contention
-.PHONY: bench-notifications bench-reports
+.PHONY: bench-notifications bench-reports bench-fastpaths
 
 bench-load: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m benchmarks.load
+
+bench-fastpaths: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m benchmarks.fastpath_gains
 
 bench-shortlist: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m benchmarks.shortlist --specialists 100000 --needs 500
