@@ -164,6 +164,8 @@ P("web:availability_delete", "POST", "availability", "302 302", "302 403", "302 
 P("web:notification_list", "GET", None, "302", "200", "200", "200", "200")
 P("web:notification_read", "POST", "notification", "302 302", "302 404", "404 404", "404 404", "404 404")
 P("web:notification_read_all", "POST", None, "302", "302", "302", "302", "302")
+P("web:notification_open", "GET", "notification", "302 302", "302 404", "404 404", "404 404", "404 404")
+P("web:notification_preferences", "GET", None, "302", "200", "200", "200", "200")
 # Calendars: the feed's token is its credential (a wrong one is 404 for everybody); a
 # match's file goes by the match's visibility.
 P("api:calendar-feed", "GET", None, "404", "404", "404", "404", "404")
