@@ -409,10 +409,7 @@ class SharingForm(WebForm):
 
     shareable = forms.BooleanField(label=_("May be lent to other agencies"), required=False)
     max_share_percent = forms.IntegerField(
-        # xgettext:no-python-format
-        label=_("Lent at most (% of full time)"),
-        min_value=1,
-        max_value=100,
+        label=_("Lent at most (percent of full time)"), min_value=1, max_value=100
     )
     clearance = forms.TypedChoiceField(
         label=_("Security clearance (attested by the agency)"),
