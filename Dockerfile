@@ -12,6 +12,7 @@ COPY pyproject.toml README.md ./
 COPY accounts ./accounts
 COPY marketplace ./marketplace
 COPY notifications ./notifications
+COPY fastpaths ./fastpaths
 COPY locale ./locale
 COPY manage.py gunicorn.conf.py ./
 RUN pip install . \
