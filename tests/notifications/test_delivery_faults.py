@@ -7,7 +7,7 @@ import pytest
 from django.db import OperationalError, connection
 from django.utils import timezone
 
-from notifications import delivery
+from notifications import delivery, tasks
 from notifications.models import (
     Channel,
     Delivery,
@@ -93,7 +93,7 @@ def test_a_stale_send_the_channel_took_is_marked_sent_not_sent_again(locmem_emai
     Delivery.objects.filter(pk=email.pk).update(status=DeliveryStatus.SENDING, claimed_at=long_ago)
     sent_log_record(idempotency_key=email.idempotency_key)
 
-    delivery.deliveries_sweep()
+    tasks.sweep()
 
     email.refresh_from_db()
     assert email.status == DeliveryStatus.SENT
@@ -107,7 +107,7 @@ def test_a_send_within_its_lease_is_left_alone(locmem_email, settings):
     recent = timezone.now() - dt.timedelta(seconds=30)
     Delivery.objects.filter(pk=email.pk).update(status=DeliveryStatus.SENDING, claimed_at=recent)
 
-    delivery.deliveries_sweep()
+    tasks.sweep()
 
     email.refresh_from_db()
     assert email.status == DeliveryStatus.SENDING
@@ -184,7 +184,7 @@ def test_a_stale_email_the_mail_server_logged_is_marked_sent_not_sent_again(
         status=DeliveryStatus.SENDING, claimed_at=long_ago
     )
 
-    delivery.deliveries_sweep()
+    tasks.sweep()
 
     assert [m.extra_headers["Idempotency-Key"] for m in locmem_email.outbox] == [
         unlogged.idempotency_key

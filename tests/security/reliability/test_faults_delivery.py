@@ -19,7 +19,7 @@ import pytest
 from django.db import InterfaceError, OperationalError, connection, transaction
 
 from accounts.models import Role, User
-from notifications import delivery
+from notifications import tasks
 from notifications.models import Channel, Delivery, DeliveryStatus, NotificationKind
 from notifications.services import notify
 from tests import factories
@@ -55,7 +55,7 @@ def _committed_email_ids() -> set[str]:
 
 
 def _all_emails_settled() -> bool:
-    delivery.deliveries_sweep()
+    tasks.sweep()
     busy = Delivery.objects.filter(
         channel=Channel.EMAIL, status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING]
     )
